@@ -1,0 +1,52 @@
+//! `tema lexicon check [PATH]`: errors (file:line, rule), warnings, and the examples.
+
+use super::{load_lexicon, CliError, CliResult, EXIT_FAILED, EXIT_LEXICON};
+use clap::Subcommand;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use tema::lexicon::check::{run_examples, warnings};
+use tema::Engine;
+
+#[derive(Subcommand, Debug)]
+pub enum LexiconCommand {
+    /// Validate a lexicon, warn about redundant or dead rules, run its examples
+    Check {
+        /// A .tema file or a folder of them (default: --lexicon, else the embedded default)
+        path: Option<PathBuf>,
+    },
+}
+
+pub fn run(global: Option<&Path>, cmd: LexiconCommand) -> CliResult {
+    match cmd {
+        LexiconCommand::Check { path } => check(path.as_deref().or(global)),
+    }
+}
+
+fn check(path: Option<&Path>) -> CliResult {
+    let lex = load_lexicon(path)?;
+    let warns = warnings(&lex);
+    for w in &warns {
+        eprintln!("warning: {w}");
+    }
+    let (themes, rules) = (lex.themes.len(), lex.rules.len());
+    let (name, version) = (lex.name.clone(), lex.version.clone());
+    let engine = Engine::new(lex).map_err(|e| CliError::new(EXIT_LEXICON, format!("invalid lexicon:\n{e}")))?;
+    let (n, failures) = run_examples(&engine);
+    for f in &failures {
+        let what = if f.must { "must be coded" } else { "must not be coded" };
+        eprintln!("{}:{}: example {what} `{}`: \"{}\" (got: {})", f.file, f.line, f.theme, f.text, if f.got.is_empty() { "no theme".into() } else { f.got.join(", ") });
+        for e in &f.evidence {
+            eprintln!("    {e}");
+        }
+    }
+    println!(
+        "lexicon {name} ({version}): {themes} themes, {rules} rules, {} warnings, {n} examples, {} failed",
+        warns.len(),
+        failures.len()
+    );
+    if failures.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Ok(ExitCode::from(EXIT_FAILED))
+    }
+}

@@ -1,0 +1,159 @@
+//! Subcommands of `tema`. Exit codes: 0 ok; 1 a check or example failed; 2 usage
+//! error; 3 bad input data; 4 bad lexicon; 5 cannot write output.
+
+mod count;
+mod eval;
+mod explain;
+mod lexicon;
+mod tag;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use tema::io::{AtomicOutput, InputFormat, ReadOptions};
+use tema::{Engine, Lexicon};
+
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_INPUT: u8 = 3;
+pub const EXIT_LEXICON: u8 = 4;
+pub const EXIT_OUTPUT: u8 = 5;
+
+/// An error on its way to stderr, with its exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn new(code: u8, message: impl Into<String>) -> Self {
+        CliError { code, message: message.into() }
+    }
+    pub fn input(e: impl std::fmt::Display) -> Self {
+        Self::new(EXIT_INPUT, e.to_string())
+    }
+    pub fn output(e: impl std::fmt::Display) -> Self {
+        Self::new(EXIT_OUTPUT, format!("cannot write output: {e}"))
+    }
+}
+
+pub type CliResult = Result<ExitCode, CliError>;
+
+#[derive(Parser, Debug)]
+#[command(name = "tema", version, about = "Code Norwegian open survey answers into themes, with evidence", long_about = None)]
+pub struct Cli {
+    /// Lexicon: a .tema file or a folder of them (default: the embedded default lexicon)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub lexicon: Option<PathBuf>,
+    /// Worker threads for coding (default: all cores)
+    #[arg(long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct InputArgs {
+    /// Input file: CSV/TSV (header required), JSONL or text (one answer per line); - for stdin
+    #[arg(value_name = "FILE", default_value = "-")]
+    pub input: String,
+    /// Column (CSV) or field (JSONL) with the answer text [default: text, tekst, answer, svar, ...]
+    #[arg(long, value_name = "NAME")]
+    pub text_column: Option<String>,
+    /// Column or field with the answer id [default: the row number]
+    #[arg(long, value_name = "NAME")]
+    pub id_column: Option<String>,
+    /// Input format [default: from the file extension, else detected]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum InputFormatArg {
+    Csv,
+    Jsonl,
+    Text,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Code every answer: themes and evidence per answer
+    Tag(tag::TagArgs),
+    /// Count answers per theme (optionally per group with --by)
+    Count(count::CountArgs),
+    /// Show tokens, hits, rules and vetoed near-misses for one text
+    Explain(explain::ExplainArgs),
+    /// Compare with labelled answers: precision, recall, F1, kappa, errors
+    Eval(eval::EvalArgs),
+    /// Lexicon tools
+    Lexicon {
+        #[command(subcommand)]
+        command: lexicon::LexiconCommand,
+    },
+}
+
+pub fn run(cli: Cli) -> CliResult {
+    if let Some(n) = cli.threads {
+        if n == 0 {
+            return Err(CliError::new(2, "--threads must be at least 1"));
+        }
+        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| CliError::new(2, e.to_string()))?;
+    }
+    let lexicon = cli.lexicon.as_deref();
+    match cli.command {
+        Command::Tag(a) => tag::run(&engine(lexicon)?, a),
+        Command::Count(a) => count::run(&engine(lexicon)?, a),
+        Command::Explain(a) => explain::run(&engine(lexicon)?, a),
+        Command::Eval(a) => eval::run(&engine(lexicon)?, a),
+        Command::Lexicon { command } => lexicon::run(lexicon, command),
+    }
+}
+
+/// Loads and compiles the lexicon (`--lexicon` or the embedded default).
+pub fn load_lexicon(path: Option<&Path>) -> Result<Lexicon, CliError> {
+    match path {
+        None => Ok(Lexicon::default_lexicon()),
+        Some(p) => Lexicon::load(p).map_err(|e| CliError::new(EXIT_LEXICON, format!("invalid lexicon:\n{e}"))),
+    }
+}
+
+pub fn engine(path: Option<&Path>) -> Result<Engine, CliError> {
+    Engine::new(load_lexicon(path)?).map_err(|e| CliError::new(EXIT_LEXICON, format!("invalid lexicon:\n{e}")))
+}
+
+pub fn read_input(a: &InputArgs) -> Result<tema::io::Dataset, CliError> {
+    let opts = ReadOptions {
+        format: a.input_format.map(|f| match f {
+            InputFormatArg::Csv => InputFormat::Csv,
+            InputFormatArg::Jsonl => InputFormat::Jsonl,
+            InputFormatArg::Text => InputFormat::Text,
+        }),
+        text_column: a.text_column.clone(),
+        id_column: a.id_column.clone(),
+    };
+    tema::io::read_path(&a.input, &opts).map_err(CliError::input)
+}
+
+/// Writes `body` to `output` atomically (never over an input), or to stdout.
+pub fn emit(output: Option<&Path>, inputs: &[&str], body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), CliError> {
+    match output {
+        Some(path) => {
+            let inputs: Vec<&Path> = inputs.iter().filter(|i| **i != "-").map(Path::new).collect();
+            let mut out = AtomicOutput::create(path, &inputs).map_err(|e| CliError::output(format!("{}: {e}", path.display())))?;
+            body(&mut out).map_err(|e| CliError::output(format!("{}: {e}", path.display())))?;
+            out.commit().map_err(|e| CliError::output(format!("{}: {e}", path.display())))?;
+            Ok(())
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            match body(&mut w).and_then(|_| w.flush()) {
+                Ok(()) => Ok(()),
+                // A closed pipe (`tema tag x | head`) is the reader's choice, not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(CliError::output(e)),
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! The engine: tag one answer or a batch with a compiled lexicon.
+//!
+//! `Engine` is cheap to clone (an `Arc` around the immutable matcher), so the CLI,
+//! rayon workers and (later) the HTTP service share one compiled lexicon.
+
+use crate::lexicon::{Lexicon, LexiconErrors};
+use crate::matcher::{Matcher, RawHit};
+use crate::text::char_offset;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::sync::Arc;
+
+/// One piece of evidence: a rule of a theme matched `text[start..end]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// Index into `Lexicon::themes`.
+    pub theme: usize,
+    /// Index into `Lexicon::rules`.
+    pub rule: usize,
+    /// Byte offsets into the original text.
+    pub start: usize,
+    pub end: usize,
+    /// Char offsets (Unicode scalar values) into the original text.
+    pub char_start: usize,
+    pub char_end: usize,
+    /// Matched as a typo of the rule's word.
+    pub fuzzy: bool,
+}
+
+/// A hit that a veto removed, with the vetoing rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vetoed {
+    pub hit: Hit,
+    pub by: Hit,
+}
+
+/// One coded answer: its themes (sorted by id) and the evidence.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coded {
+    /// Theme indices, sorted by theme id.
+    pub themes: Vec<usize>,
+    /// Hits in text order.
+    pub hits: Vec<Hit>,
+    /// Only filled by `Engine::explain`.
+    pub vetoed: Vec<Vetoed>,
+}
+
+/// JSON shape of a hit, as `tema tag` writes it.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct HitJson<'a> {
+    pub theme: &'a str,
+    pub rule: String,
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub char_start: usize,
+    pub char_end: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Engine {
+    matcher: Arc<Matcher>,
+    /// theme index -> rank in id order (themes are listed sorted by id)
+    id_rank: Arc<Vec<usize>>,
+}
+
+impl Engine {
+    pub fn new(lexicon: Lexicon) -> Result<Self, LexiconErrors> {
+        let mut order: Vec<usize> = (0..lexicon.themes.len()).collect();
+        order.sort_by(|&a, &b| lexicon.themes[a].id.cmp(&lexicon.themes[b].id));
+        let mut rank = vec![0; order.len()];
+        for (r, &t) in order.iter().enumerate() {
+            rank[t] = r;
+        }
+        Ok(Engine { matcher: Arc::new(Matcher::compile(lexicon)?), id_rank: Arc::new(rank) })
+    }
+
+    /// The engine for the embedded default lexicon.
+    pub fn default_engine() -> Self {
+        Self::new(Lexicon::default_lexicon()).expect("the embedded default lexicon compiles")
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        self.matcher.lexicon()
+    }
+
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
+    /// Codes one answer.
+    pub fn tag(&self, text: &str) -> Coded {
+        self.code(text, false)
+    }
+
+    /// Codes one answer and keeps the vetoed near-misses.
+    pub fn explain(&self, text: &str) -> Coded {
+        self.code(text, true)
+    }
+
+    /// Codes many answers in parallel; the output is in input order.
+    pub fn tag_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Coded> {
+        texts.par_iter().map(|t| self.tag(t.as_ref())).collect()
+    }
+
+    fn code(&self, text: &str, keep_vetoed: bool) -> Coded {
+        let raw = self.matcher.find(text);
+        let lex = self.lexicon();
+        let mut coded = Coded::default();
+        let mut chars = CharCounter::new(text);
+        let mut terms = raw.terms;
+        terms.sort_by_key(|h| (h.start, h.end, h.rule));
+        terms.dedup_by_key(|h| (h.start, h.end, h.rule));
+        let mut excepts = raw.excepts;
+        excepts.sort_by_key(|h| (h.start, h.end, h.rule));
+        for h in terms {
+            let theme = lex.rules[h.rule as usize].theme;
+            let veto = excepts.iter().find(|v| lex.rules[v.rule as usize].theme == theme && v.start < h.end && h.start < v.end);
+            let hit = self.to_hit(&h, theme, &mut chars);
+            match veto {
+                None => coded.hits.push(hit),
+                Some(v) if keep_vetoed => {
+                    let by = self.to_hit(v, theme, &mut CharCounter::new(text));
+                    coded.vetoed.push(Vetoed { hit, by });
+                }
+                Some(_) => {}
+            }
+        }
+        for h in &coded.hits {
+            if !coded.themes.contains(&h.theme) {
+                coded.themes.push(h.theme);
+            }
+        }
+        coded.themes.sort_by_key(|&t| self.id_rank[t]);
+        coded
+    }
+
+    fn to_hit(&self, h: &RawHit, theme: usize, chars: &mut CharCounter) -> Hit {
+        let char_start = chars.at(h.start);
+        let char_end = chars.at(h.end);
+        Hit { theme, rule: h.rule as usize, start: h.start, end: h.end, char_start, char_end, fuzzy: h.fuzzy }
+    }
+
+    /// The rule id shown in evidence: the pattern, with `~` for a typo match.
+    pub fn rule_label(&self, hit: &Hit) -> String {
+        let src = &self.lexicon().rules[hit.rule].source;
+        if hit.fuzzy {
+            format!("{src}~")
+        } else {
+            src.clone()
+        }
+    }
+
+    pub fn hit_json<'a>(&'a self, text: &'a str, hit: &Hit) -> HitJson<'a> {
+        HitJson {
+            theme: &self.lexicon().themes[hit.theme].id,
+            rule: self.rule_label(hit),
+            text: &text[hit.start..hit.end],
+            start: hit.start,
+            end: hit.end,
+            char_start: hit.char_start,
+            char_end: hit.char_end,
+        }
+    }
+
+    /// Theme ids of a coded answer, sorted.
+    pub fn theme_ids<'a>(&'a self, coded: &Coded) -> Vec<&'a str> {
+        coded.themes.iter().map(|&t| self.lexicon().themes[t].id.as_str()).collect()
+    }
+}
+
+/// Byte -> char offsets for increasing byte positions without rescanning the text.
+struct CharCounter<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        CharCounter { text, byte: 0, chars: 0 }
+    }
+    fn at(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            return char_offset(self.text, byte);
+        }
+        self.chars += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
+}

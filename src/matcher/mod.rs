@@ -1,0 +1,415 @@
+//! The matcher: a lexicon compiled once into lookup structures, then applied to many
+//! texts. Compiling is separate from matching, and a `Matcher` is immutable, so one
+//! value is shared by every thread (as with aho-corasick and regex).
+//!
+//! Matching one text:
+//! 1. tokenize into word units; fold each unit into scratch space;
+//! 2. find the pattern *elements* each unit matches: whole forms by hash lookup,
+//!    compound parts by one Aho-Corasick pass over the unit followed by a local check
+//!    (position, linking letter, length of the rest), case-sensitive forms by lookup,
+//!    and, for units that matched nothing, typos through the fuzzy index;
+//! 3. extend elements into rules: single-word rules directly, phrases by walking the
+//!    following units of the same sentence; regex rules run on the text;
+//! 4. drop hits that a veto (`except`) of their theme overlaps.
+
+pub mod fuzzy;
+
+use crate::lexicon::{ElemKind, Lexicon, Pattern, RuleKind, Step};
+use crate::text::{fold_into, tokenize, Tokens};
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// Minimum letters of the other part of a compound (`nav*` must not match `navn`).
+pub const MIN_PART: usize = 3;
+
+type ElemId = u32;
+
+/// One matched rule in a text: byte range in the original text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RawHit {
+    pub rule: u32,
+    pub start: usize,
+    pub end: usize,
+    /// Matched through the typo rule.
+    pub fuzzy: bool,
+}
+
+/// All raw matches in one text, before vetoes: `terms` and `excepts` separately.
+#[derive(Default, Debug)]
+pub struct RawMatches {
+    pub terms: Vec<RawHit>,
+    pub excepts: Vec<RawHit>,
+}
+
+#[derive(Debug)]
+enum Role {
+    /// The stem starts the unit and a compound rest follows.
+    First,
+    /// A whole form ends the unit after a compound prefix.
+    Last,
+    /// The stem inside the unit, with prefix, rest or both.
+    Any,
+}
+
+#[derive(Debug)]
+enum CStep {
+    /// Index into `Matcher::tokpats`.
+    Tok(u32),
+    Gap(u8),
+}
+
+#[derive(Debug)]
+struct CRule {
+    steps: Vec<CStep>,
+    except: bool,
+}
+
+/// A compiled lexicon.
+#[derive(Debug)]
+pub struct Matcher {
+    lexicon: Lexicon,
+    elem_forms: Vec<Vec<String>>,
+    /// folded whole form -> elements
+    whole: HashMap<String, Vec<ElemId>>,
+    /// NFC form -> case-sensitive elements
+    exact: HashMap<String, Vec<ElemId>>,
+    /// case-sensitive first parts: (form, element)
+    exact_first: Vec<(String, ElemId)>,
+    /// compound pieces; `ac_info[pattern]` says which element and how
+    ac: Option<AhoCorasick>,
+    ac_info: Vec<(ElemId, Role, usize)>,
+    fuzzy: fuzzy::FuzzyIndex,
+    /// token patterns: sorted element sets
+    tokpats: Vec<Vec<ElemId>>,
+    rules: Vec<CRule>,
+    /// element -> phrase rules whose first step contains it
+    by_first_elem: Vec<Vec<u32>>,
+    regexes: Vec<(u32, Regex)>,
+}
+
+#[derive(Default)]
+struct Scratch {
+    tokens: Tokens,
+    folded: String,
+    buf: String,
+    /// (unit index, element, fuzzy), in unit order
+    unit_elems: Vec<(u32, ElemId, bool)>,
+    /// unit index -> start in unit_elems (len = units + 1)
+    unit_start: Vec<u32>,
+    elems_here: Vec<(ElemId, bool)>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl Matcher {
+    /// Compiles a parsed lexicon. Fails only on a regex that the parser accepted but
+    /// that cannot be built (for example one too large).
+    pub fn compile(lexicon: Lexicon) -> Result<Self, crate::lexicon::LexiconErrors> {
+        let mut elem_ids: HashMap<crate::lexicon::Elem, ElemId> = HashMap::new();
+        let mut elems: Vec<crate::lexicon::Elem> = Vec::new();
+        let mut tokpat_ids: HashMap<Vec<ElemId>, u32> = HashMap::new();
+        let mut tokpats: Vec<Vec<ElemId>> = Vec::new();
+        let mut rules = Vec::new();
+        let mut regexes = Vec::new();
+        let mut errors = Vec::new();
+
+        for (ri, rule) in lexicon.rules.iter().enumerate() {
+            let except = rule.kind == RuleKind::Except;
+            match &rule.pattern {
+                Pattern::Regex(src) => {
+                    match Regex::new(src) {
+                        Ok(re) => regexes.push((ri as u32, re)),
+                        Err(e) => errors.push(crate::lexicon::LexiconError {
+                            file: rule.file.clone(),
+                            line: rule.line,
+                            rule: Some(rule.source.clone()),
+                            message: format!("invalid regular expression: {e}"),
+                        }),
+                    }
+                    rules.push(CRule { steps: Vec::new(), except });
+                }
+                Pattern::Phrase(steps) => {
+                    let mut csteps = Vec::new();
+                    for step in steps {
+                        match step {
+                            Step::Gap(n) => csteps.push(CStep::Gap(*n)),
+                            Step::Token(alts) => {
+                                let mut ids: Vec<ElemId> = alts
+                                    .iter()
+                                    .map(|e| {
+                                        *elem_ids.entry(e.clone()).or_insert_with(|| {
+                                            elems.push(e.clone());
+                                            (elems.len() - 1) as ElemId
+                                        })
+                                    })
+                                    .collect();
+                                ids.sort_unstable();
+                                ids.dedup();
+                                let next = tokpats.len() as u32;
+                                let id = *tokpat_ids.entry(ids.clone()).or_insert_with(|| {
+                                    tokpats.push(ids);
+                                    next
+                                });
+                                csteps.push(CStep::Tok(id));
+                            }
+                        }
+                    }
+                    rules.push(CRule { steps: csteps, except });
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(crate::lexicon::LexiconErrors(errors));
+        }
+
+        let mut whole: HashMap<String, Vec<ElemId>> = HashMap::new();
+        let mut exact: HashMap<String, Vec<ElemId>> = HashMap::new();
+        let mut exact_first = Vec::new();
+        let mut ac_patterns: Vec<String> = Vec::new();
+        let mut ac_info = Vec::new();
+        let mut fuzzy = fuzzy::FuzzyIndex::default();
+        let mut elem_forms = Vec::with_capacity(elems.len());
+        for (id, e) in elems.iter().enumerate() {
+            let id = id as ElemId;
+            match &e.kind {
+                ElemKind::Exact(form) => {
+                    exact.entry(form.clone()).or_default().push(id);
+                    if e.first {
+                        exact_first.push((form.clone(), id));
+                    }
+                    elem_forms.push(Vec::new());
+                }
+                ElemKind::Word { stem, forms, .. } => {
+                    for f in forms {
+                        whole.entry(f.clone()).or_default().push(id);
+                        fuzzy.add(f, id);
+                    }
+                    if e.first && e.last {
+                        ac_patterns.push(stem.clone());
+                        ac_info.push((id, Role::Any, stem.len()));
+                    } else if e.first {
+                        ac_patterns.push(stem.clone());
+                        ac_info.push((id, Role::First, stem.len()));
+                    } else if e.last {
+                        for f in forms {
+                            ac_patterns.push(f.clone());
+                            ac_info.push((id, Role::Last, f.len()));
+                        }
+                    }
+                    elem_forms.push(forms.clone());
+                }
+            }
+        }
+        let ac = if ac_patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&ac_patterns)
+                    .map_err(|e| crate::lexicon::LexiconErrors(vec![crate::lexicon::LexiconError {
+                        file: lexicon.name.clone(),
+                        line: 0,
+                        rule: None,
+                        message: format!("cannot build the compound matcher: {e}"),
+                    }]))?,
+            )
+        };
+
+        let mut by_first_elem = vec![Vec::new(); elems.len()];
+        for (ri, r) in rules.iter().enumerate() {
+            if let Some(CStep::Tok(tp)) = r.steps.first() {
+                for &e in &tokpats[*tp as usize] {
+                    by_first_elem[e as usize].push(ri as u32);
+                }
+            }
+        }
+
+        Ok(Matcher { lexicon, elem_forms, whole, exact, exact_first, ac, ac_info, fuzzy, tokpats, rules, by_first_elem, regexes })
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Finds every term and veto match in `text`.
+    pub fn find(&self, text: &str) -> RawMatches {
+        let mut out = RawMatches::default();
+        SCRATCH.with(|s| self.find_with(text, &mut s.borrow_mut(), &mut out));
+        out
+    }
+
+    /// Tokenizes `text` (for `explain`).
+    pub fn tokens(&self, text: &str) -> Tokens {
+        let mut t = Tokens::new();
+        tokenize(text, &mut t);
+        t
+    }
+
+    fn find_with(&self, text: &str, s: &mut Scratch, out: &mut RawMatches) {
+        let Scratch { tokens, folded, buf, unit_elems, unit_start, elems_here } = s;
+        tokenize(text, tokens);
+        unit_elems.clear();
+        unit_start.clear();
+        for (ui, u) in tokens.units.iter().enumerate() {
+            unit_start.push(unit_elems.len() as u32);
+            let original = &text[u.start..u.end];
+            folded.clear();
+            fold_into(original, folded);
+            elems_here.clear();
+            self.unit_elems(original, folded, elems_here);
+            if elems_here.is_empty() && !self.fuzzy.is_empty() {
+                self.fuzzy.lookup(folded, buf, |e| {
+                    if !elems_here.iter().any(|x| x.0 == e) {
+                        elems_here.push((e, true));
+                    }
+                });
+            }
+            unit_elems.extend(elems_here.iter().map(|&(e, f)| (ui as u32, e, f)));
+        }
+        unit_start.push(unit_elems.len() as u32);
+
+        let units = &tokens.units;
+        for k in 0..unit_elems.len() {
+            let (ui, elem, fz) = unit_elems[k];
+            for &ri in &self.by_first_elem[elem as usize] {
+                let rule = &self.rules[ri as usize];
+                // A rule whose first step has several matching elements here: once.
+                let first_tp = match rule.steps[0] {
+                    CStep::Tok(tp) => &self.tokpats[tp as usize],
+                    CStep::Gap(_) => continue,
+                };
+                let here = &unit_elems[unit_start[ui as usize] as usize..unit_start[ui as usize + 1] as usize];
+                if here.iter().any(|&(_, e, _)| e < elem && first_tp.binary_search(&e).is_ok()) {
+                    continue;
+                }
+                let end = if rule.steps.len() == 1 {
+                    Some(ui as usize)
+                } else {
+                    self.match_steps(&rule.steps[1..], ui as usize + 1, units[ui as usize].sentence, units, unit_elems, unit_start)
+                };
+                if let Some(end_unit) = end {
+                    let hit = RawHit { rule: ri, start: units[ui as usize].start, end: units[end_unit].end, fuzzy: fz };
+                    if rule.except {
+                        out.excepts.push(hit)
+                    } else {
+                        out.terms.push(hit)
+                    }
+                }
+            }
+        }
+        for (ri, re) in &self.regexes {
+            let except = self.rules[*ri as usize].except;
+            for m in re.find_iter(text) {
+                if m.start() == m.end() {
+                    continue;
+                }
+                let hit = RawHit { rule: *ri, start: m.start(), end: m.end(), fuzzy: false };
+                if except {
+                    out.excepts.push(hit)
+                } else {
+                    out.terms.push(hit)
+                }
+            }
+        }
+    }
+
+    /// Matches `steps` from unit `at` on; returns the last unit of the match.
+    fn match_steps(
+        &self,
+        steps: &[CStep],
+        at: usize,
+        sentence: u32,
+        units: &[crate::text::Unit],
+        unit_elems: &[(u32, ElemId, bool)],
+        unit_start: &[u32],
+    ) -> Option<usize> {
+        let Some(step) = steps.first() else { return Some(at.saturating_sub(1)) };
+        match step {
+            CStep::Gap(n) => {
+                for skip in 0..=*n as usize {
+                    let next = at + skip;
+                    if skip > 0 && (next > units.len() || units.get(next - 1).is_none_or(|u| u.sentence != sentence)) {
+                        break;
+                    }
+                    if let Some(end) = self.match_steps(&steps[1..], next, sentence, units, unit_elems, unit_start) {
+                        return Some(end);
+                    }
+                }
+                None
+            }
+            CStep::Tok(tp) => {
+                let u = units.get(at)?;
+                if u.sentence != sentence {
+                    return None;
+                }
+                let tp = &self.tokpats[*tp as usize];
+                let here = &unit_elems[unit_start[at] as usize..unit_start[at + 1] as usize];
+                if here.iter().any(|&(_, e, _)| tp.binary_search(&e).is_ok()) {
+                    self.match_steps(&steps[1..], at + 1, sentence, units, unit_elems, unit_start)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// The elements one unit matches, without typo tolerance.
+    fn unit_elems(&self, original: &str, folded: &str, out: &mut Vec<(ElemId, bool)>) {
+        let mut add = |e: ElemId| {
+            if !out.iter().any(|x| x.0 == e) {
+                out.push((e, false));
+            }
+        };
+        if let Some(list) = self.whole.get(folded) {
+            list.iter().for_each(|&e| add(e));
+        }
+        if !self.exact.is_empty() {
+            if let Some(list) = self.exact.get(original) {
+                list.iter().for_each(|&e| add(e));
+            }
+            for (form, e) in &self.exact_first {
+                if let Some(rest) = original.strip_prefix(form.as_str()) {
+                    if rest.chars().count() >= MIN_PART {
+                        add(*e);
+                    }
+                }
+            }
+        }
+        let Some(ac) = &self.ac else { return };
+        let len = folded.len();
+        if len < MIN_PART + 1 {
+            return;
+        }
+        for m in ac.find_overlapping_iter(folded) {
+            let (elem, role, _) = &self.ac_info[m.pattern().as_usize()];
+            let ok = match role {
+                Role::First => m.start() == 0 && compound_rest_ok(&folded[m.end()..]),
+                Role::Last => m.end() == len && m.start() > 0 && folded[..m.start()].chars().count() >= MIN_PART,
+                Role::Any => {
+                    let prefix_ok = m.start() == 0 || folded[..m.start()].chars().count() >= MIN_PART;
+                    let rest = &folded[m.end()..];
+                    let rest_ok = if m.start() == 0 {
+                        compound_rest_ok(rest)
+                    } else {
+                        compound_rest_ok(rest) || self.elem_forms[*elem as usize].iter().any(|f| f.len() == len - m.start() && folded[m.start()..] == **f)
+                    };
+                    prefix_ok && rest_ok
+                }
+            };
+            if ok {
+                add(*elem);
+            }
+        }
+    }
+}
+
+/// After a first compound part, the rest (linking `s`/`e` included) must have at
+/// least `MIN_PART` letters: `bolig|sak`, `tolke|behov`, but not `nav|n`.
+fn compound_rest_ok(rest: &str) -> bool {
+    rest.chars().nth(MIN_PART - 1).is_some()
+}

@@ -1,0 +1,79 @@
+//! Folding: the one place that decides when two spellings count as the same.
+//!
+//! Text and lexicon patterns go through the same fold, so a pattern written `bostøtte`
+//! matches `BOSTØTTE`, `Bostøtte` and `bostoette` (keyboards without æøå). Folding is
+//! done per word, never on the whole text, so offsets always stay in the original.
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Appends the folded form of `word` to `out`: NFC, lower case, `æ ø å ä ö` as
+/// `ae oe aa ae oe`, and other Latin accents removed (`é` -> `e`).
+pub fn fold_into(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        return;
+    }
+    if is_nfc_quick(word.chars()) == IsNormalized::Yes {
+        fold_chars(word.chars(), out);
+    } else {
+        // Decomposed input (å as a + U+030A): compose first so the fold sees one letter.
+        fold_chars(word.nfc(), out);
+    }
+}
+
+/// The folded form of `word` as a new string (for compile time, not the hot path).
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len() + 4);
+    fold_into(word, &mut out);
+    out
+}
+
+fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
+    for c in chars {
+        match c {
+            'æ' | 'Æ' | 'ä' | 'Ä' => out.push_str("ae"),
+            'ø' | 'Ø' | 'ö' | 'Ö' => out.push_str("oe"),
+            'å' | 'Å' => out.push_str("aa"),
+            'á' | 'à' | 'â' | 'ã' | 'Á' | 'À' | 'Â' | 'Ã' => out.push('a'),
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => out.push('e'),
+            'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => out.push('i'),
+            'ó' | 'ò' | 'ô' | 'õ' | 'Ó' | 'Ò' | 'Ô' | 'Õ' => out.push('o'),
+            'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => out.push('u'),
+            'ç' | 'Ç' | 'č' | 'Č' => out.push('c'),
+            'ñ' | 'Ñ' => out.push('n'),
+            'š' | 'Š' => out.push('s'),
+            'ž' | 'Ž' => out.push('z'),
+            // Typographic apostrophes fold to the ASCII one ("NAV’s").
+            '\u{2019}' | '\u{2018}' => out.push('\''),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_and_norwegian_letters() {
+        assert_eq!(fold("BOSTØTTE"), "bostoette");
+        assert_eq!(fold("bostoette"), "bostoette");
+        assert_eq!(fold("Bufellesskap"), "bufellesskap");
+        assert_eq!(fold("Ærespreget"), "aerespreget");
+        assert_eq!(fold("Opplæring på språk"), "opplaering paa spraak");
+        assert_eq!(fold("kafé"), "kafe");
+    }
+
+    #[test]
+    fn decomposed_input_folds_like_composed() {
+        let nfd = "bo\u{0308}rn og a\u{030A}r"; // ö and å decomposed
+        assert_eq!(fold(nfd), fold("börn og år"));
+        assert_eq!(fold("a\u{030A}"), "aa");
+    }
+
+    #[test]
+    fn non_latin_is_lowercased_not_dropped() {
+        assert_eq!(fold("УКРАЇНА"), "україна");
+    }
+}

@@ -1,0 +1,11 @@
+//! Text stages: fold (how spellings compare) and tokenize (where words are).
+pub mod fold;
+pub mod tokenize;
+
+pub use fold::{fold, fold_into};
+pub use tokenize::{tokenize, Token, TokenKind, Tokens, Unit};
+
+/// Char offset of byte offset `byte` in `text` (which must be a char boundary).
+pub fn char_offset(text: &str, byte: usize) -> usize {
+    text[..byte].chars().count()
+}

@@ -1,0 +1,293 @@
+//! Tokenisation: sentences, tokens and the word *units* the matcher compares.
+//!
+//! Word and sentence boundaries come from Unicode (UAX #29, via unicode-segmentation);
+//! on top of that, a few Norwegian habits are restored:
+//! - hyphenated compounds stay one token (`NAV-kontoret`, `LHBT+-personer`,
+//!   `15-18-åringer`) whose parts are separate units, so `NAV` matches in them;
+//! - URLs and e-mail addresses are one token each; their alphanumeric runs are units
+//!   (`nav` in `https://www.nav.no/`), so they never break a phrase into odd pieces;
+//! - `nav.no`, `f.eks.` and `NAV's` (which UAX #29 keeps whole) split into units at the
+//!   inner punctuation.
+//!
+//! All offsets are byte offsets into the original text, on char boundaries.
+
+use regex::Regex;
+use std::sync::OnceLock;
+use unicode_segmentation::UnicodeSegmentation;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Letters (possibly with digits), including hyphenated compounds.
+    Word,
+    /// Digits only (with inner `.`/`,`), or a hyphenated run of numbers.
+    Number,
+    Url,
+    Email,
+    /// Punctuation, emoji, other symbols. Never a unit.
+    Symbol,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokenKind,
+    pub sentence: u32,
+}
+
+/// The smallest piece of text a token pattern is compared with: a run of letters and
+/// digits. A plain word is one unit; a compound or URL token holds several.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unit {
+    pub start: usize,
+    pub end: usize,
+    pub sentence: u32,
+    /// Index of the token this unit belongs to.
+    pub token: u32,
+}
+
+/// Reusable output buffers: tokenising many answers with one `Tokens` allocates only
+/// while the buffers grow.
+#[derive(Default, Debug, Clone)]
+pub struct Tokens {
+    pub tokens: Vec<Token>,
+    pub units: Vec<Unit>,
+    /// Byte ranges of sentences, in order.
+    pub sentences: Vec<(usize, usize)>,
+    segments: Vec<Segment>,
+    specials: Vec<(usize, usize, TokenKind)>,
+}
+
+impl Tokens {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Alnum,
+    Hyphen,
+    Plus,
+    Space,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    start: usize,
+    end: usize,
+    class: Class,
+    sentence: u32,
+}
+
+/// Tokenises `text` into `out` (cleared first).
+pub fn tokenize(text: &str, out: &mut Tokens) {
+    out.tokens.clear();
+    out.units.clear();
+    out.sentences.clear();
+    out.segments.clear();
+    out.specials.clear();
+    find_specials(text, &mut out.specials);
+
+    for (si, (sstart, sentence)) in text.split_sentence_bound_indices().enumerate() {
+        out.sentences.push((sstart, sstart + sentence.len()));
+        for (wstart, seg) in sentence.split_word_bound_indices() {
+            out.segments.push(Segment {
+                start: sstart + wstart,
+                end: sstart + wstart + seg.len(),
+                class: classify(seg),
+                sentence: si as u32,
+            });
+        }
+    }
+
+    let Tokens { tokens, units, segments, specials, .. } = out;
+    let mut special = specials.iter().peekable();
+    let mut i = 0;
+    while i < segments.len() {
+        let seg = segments[i];
+        // URL / e-mail spans swallow every segment they cover.
+        while special.peek().is_some_and(|s| s.1 <= seg.start) {
+            special.next();
+        }
+        if let Some(&&(sp_start, sp_end, kind)) = special.peek() {
+            if sp_start <= seg.start && seg.start < sp_end {
+                let t = tokens.len() as u32;
+                tokens.push(Token { start: sp_start, end: sp_end, kind, sentence: seg.sentence });
+                push_units(text, sp_start, sp_end, seg.sentence, t, units);
+                while i < segments.len() && segments[i].start < sp_end {
+                    i += 1;
+                }
+                special.next();
+                continue;
+            }
+        }
+        match seg.class {
+            Class::Space => i += 1,
+            Class::Hyphen | Class::Plus | Class::Other => {
+                tokens.push(Token { start: seg.start, end: seg.end, kind: TokenKind::Symbol, sentence: seg.sentence });
+                i += 1;
+            }
+            Class::Alnum => {
+                // Extend over `-word`, `+-word` (LHBT+-personer) while nothing separates them.
+                let mut end_idx = i;
+                loop {
+                    let j = end_idx + 1;
+                    let link = match segments.get(j).map(|s| s.class) {
+                        Some(Class::Hyphen) => 1,
+                        Some(Class::Plus) if segments.get(j + 1).map(|s| s.class) == Some(Class::Hyphen) => 2,
+                        _ => break,
+                    };
+                    match segments.get(j + link) {
+                        Some(next) if next.class == Class::Alnum && next.start == segments[j + link - 1].end => {
+                            end_idx = j + link;
+                        }
+                        _ => break,
+                    }
+                }
+                let (start, end) = (seg.start, segments[end_idx].end);
+                let word = &text[start..end];
+                let kind = if word.chars().any(char::is_alphabetic) { TokenKind::Word } else { TokenKind::Number };
+                let t = tokens.len() as u32;
+                tokens.push(Token { start, end, kind, sentence: seg.sentence });
+                push_units(text, start, end, seg.sentence, t, units);
+                i = end_idx + 1;
+            }
+        }
+    }
+}
+
+/// Pushes each run of alphanumeric characters (with their combining marks) in
+/// `text[start..end]` as a unit.
+fn push_units(text: &str, start: usize, end: usize, sentence: u32, token: u32, units: &mut Vec<Unit>) {
+    let mut run_start: Option<usize> = None;
+    for (off, c) in text[start..end].char_indices() {
+        let inside = c.is_alphanumeric() || (run_start.is_some() && is_combining_mark(c));
+        match (inside, run_start) {
+            (true, None) => run_start = Some(start + off),
+            (false, Some(s)) => {
+                units.push(Unit { start: s, end: start + off, sentence, token });
+                run_start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = run_start {
+        units.push(Unit { start: s, end, sentence, token });
+    }
+}
+
+/// Combining marks keep a decomposed letter (a + U+030A) inside its word.
+pub(crate) fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+fn classify(seg: &str) -> Class {
+    let mut chars = seg.chars();
+    let first = chars.next().unwrap_or(' ');
+    if seg.chars().any(char::is_alphanumeric) {
+        return Class::Alnum;
+    }
+    if first.is_whitespace() {
+        return Class::Space;
+    }
+    if chars.next().is_none() {
+        match first {
+            '-' | '\u{2010}' | '\u{2011}' => return Class::Hyphen,
+            '+' => return Class::Plus,
+            _ => {}
+        }
+    }
+    Class::Other
+}
+
+fn special_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?xi)
+            (?P<url>(?:https?://|www\.)[^\s<>()\[\]{}]+[^\s<>()\[\]{}.,;:!?'\x22]) |
+            (?P<email>[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,})",
+        )
+        .expect("static regex")
+    })
+}
+
+/// Finds URL and e-mail spans. A cheap byte check skips the regex for most answers.
+fn find_specials(text: &str, out: &mut Vec<(usize, usize, TokenKind)>) {
+    let b = text.as_bytes();
+    let maybe = memchr_any(b);
+    if !maybe {
+        return;
+    }
+    for caps in special_regex().captures_iter(text) {
+        if let Some(m) = caps.name("url") {
+            out.push((m.start(), m.end(), TokenKind::Url));
+        } else if let Some(m) = caps.name("email") {
+            out.push((m.start(), m.end(), TokenKind::Email));
+        }
+    }
+}
+
+fn memchr_any(b: &[u8]) -> bool {
+    b.contains(&b'@') || b.windows(3).any(|w| w == b"://" || w.eq_ignore_ascii_case(b"www"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn units(text: &str) -> Vec<&str> {
+        let mut t = Tokens::new();
+        tokenize(text, &mut t);
+        t.units.iter().map(|u| &text[u.start..u.end]).collect()
+    }
+
+    fn tokens(text: &str) -> Vec<(&str, TokenKind)> {
+        let mut t = Tokens::new();
+        tokenize(text, &mut t);
+        t.tokens.iter().map(|u| (&text[u.start..u.end], u.kind)).collect()
+    }
+
+    #[test]
+    fn words_and_sentences() {
+        let mut t = Tokens::new();
+        tokenize("Mangel på boliger. Samarbeidet med NAV er tungt!", &mut t);
+        assert_eq!(t.sentences.len(), 2);
+        let words: Vec<_> = t.units.iter().map(|u| u.sentence).collect();
+        assert_eq!(words, vec![0, 0, 0, 1, 1, 1, 1, 1]);
+    }
+
+    #[test]
+    fn hyphen_compounds_are_one_token_with_parts() {
+        assert_eq!(tokens("NAV-kontoret")[0], ("NAV-kontoret", TokenKind::Word));
+        assert_eq!(units("NAV-kontoret"), vec!["NAV", "kontoret"]);
+        assert_eq!(tokens("LHBT+-personer")[0], ("LHBT+-personer", TokenKind::Word));
+        assert_eq!(units("LHBT+-personer"), vec!["LHBT", "personer"]);
+        assert_eq!(tokens("15-18-åringer")[0], ("15-18-åringer", TokenKind::Word));
+        assert_eq!(units("15-18-åringer"), vec!["15", "18", "åringer"]);
+        // A dangling hyphen ("bu- og nærmiljø") is not a compound.
+        assert_eq!(units("bu- og nærmiljø"), vec!["bu", "og", "nærmiljø"]);
+    }
+
+    #[test]
+    fn urls_and_emails_are_single_tokens() {
+        let t = tokens("Se https://www.nav.no/flyktning, eller skriv til post@imdi.no.");
+        assert!(t.contains(&("https://www.nav.no/flyktning", TokenKind::Url)));
+        assert!(t.contains(&("post@imdi.no", TokenKind::Email)));
+        assert!(units("les nav.no i dag").contains(&"nav"));
+    }
+
+    #[test]
+    fn emoji_and_numbers_do_not_break() {
+        let t = tokens("Bolig 👍🏽 kostet 12 500,50 kr 😀");
+        assert!(t.iter().any(|(s, k)| *s == "12" && *k == TokenKind::Number));
+        assert_eq!(units("Bolig 👍🏽 kostet"), vec!["Bolig", "kostet"]);
+    }
+
+    #[test]
+    fn decomposed_letters_stay_inside_the_word() {
+        assert_eq!(units("bla\u{030A} bolig"), vec!["bla\u{030A}", "bolig"]);
+    }
+}
