@@ -140,9 +140,10 @@ pub fn emit(output: Option<&Path>, inputs: &[&str], body: impl FnOnce(&mut dyn W
     match output {
         Some(path) => {
             let inputs: Vec<&Path> = inputs.iter().filter(|i| **i != "-").map(Path::new).collect();
-            let mut out = AtomicOutput::create(path, &inputs).map_err(|e| CliError::output(format!("{}: {e}", path.display())))?;
-            body(&mut out).map_err(|e| CliError::output(format!("{}: {e}", path.display())))?;
-            out.commit().map_err(|e| CliError::output(format!("{}: {e}", path.display())))?;
+            // AtomicOutput's errors already name the path.
+            let mut out = AtomicOutput::create(path, &inputs).map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
+            body(&mut out).map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
+            out.commit().map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
             Ok(())
         }
         None => {

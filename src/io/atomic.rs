@@ -60,7 +60,10 @@ impl AtomicOutput {
         if path.is_dir() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!("cannot write output to {}: it is a directory", path.display()),
+                format!(
+                    "cannot write output to {}: it is a directory",
+                    path.display()
+                ),
             ));
         }
         for input in inputs {
@@ -79,7 +82,9 @@ impl AtomicOutput {
         // Write through a symlink to the file it points at, rather than
         // replacing the link itself with a regular file.
         let target = match fs::symlink_metadata(path) {
-            Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+            Ok(m) if m.file_type().is_symlink() => {
+                fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+            }
             _ => path.to_path_buf(),
         };
         let Some(name) = target.file_name() else {
@@ -138,13 +143,21 @@ impl AtomicOutput {
     /// the target is untouched and the temporary file is removed.
     pub fn commit(mut self) -> io::Result<()> {
         let named = |e: io::Error, what: &str| {
-            io::Error::new(e.kind(), format!("cannot write output to {}: {what}: {e}", self.target.display()))
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot write output to {}: {what}: {e}",
+                    self.target.display()
+                ),
+            )
         };
         let writer = self
             .writer
             .take()
             .ok_or_else(|| io::Error::other("output already committed"))?;
-        let file = writer.into_inner().map_err(|e| named(e.into_error(), "write failed"))?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| named(e.into_error(), "write failed"))?;
         file.sync_all().map_err(|e| named(e, "sync failed"))?;
         drop(file);
         fs::rename(&self.temp, &self.target).map_err(|e| named(e, "rename failed"))?;
@@ -152,7 +165,11 @@ impl AtomicOutput {
         // Make the rename itself durable; failure here is not worth an error.
         #[cfg(unix)]
         if let Some(dir) = self.target.parent() {
-            let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
             if let Ok(d) = File::open(dir) {
                 let _ = d.sync_all();
             }
@@ -211,7 +228,7 @@ mod tests {
         let mut out = AtomicOutput::create(&target, &[]).unwrap();
         assert_eq!(out.path(), target.as_path());
         out.write_all(b"id,tema\n").unwrap();
-        write!(out, "1,pris\n").unwrap();
+        writeln!(out, "1,pris").unwrap();
         // Nothing visible at the target before commit.
         assert!(!target.exists());
         out.commit().unwrap();
@@ -295,7 +312,10 @@ mod tests {
         let mut out = AtomicOutput::create(&link, &[]).unwrap();
         out.write_all(b"new").unwrap();
         out.commit().unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
     }
 

@@ -6,7 +6,9 @@
 //! delimiter and to catch an unclosed quote, which `csv` would otherwise
 //! accept by silently gluing the rest of the file into one field.
 
-use super::read::{choose_text_column, find_column, Answer, Dataset, InputError, InputFormat, ReadOptions};
+use super::read::{
+    choose_text_column, find_column, Answer, Dataset, InputError, InputFormat, ReadOptions,
+};
 use super::scan::{scan_records, sep_directive};
 
 const CANDIDATES: [char; 3] = [',', ';', '\t'];
@@ -26,9 +28,22 @@ fn delim_name(d: char) -> String {
 /// field count as the header, then to tab for `.tsv`/`.tab`, then to comma,
 /// semicolon, tab in that order.
 fn detect_delimiter(body: &str, prefer_tab: bool) -> char {
-    let header_fields = |d: char| scan_records(body, d, 1).records.first().map_or(1, |r| r.fields);
-    let best = CANDIDATES.iter().map(|&d| header_fields(d)).max().unwrap_or(1);
-    let mut tied: Vec<char> = CANDIDATES.iter().copied().filter(|&d| header_fields(d) == best).collect();
+    let header_fields = |d: char| {
+        scan_records(body, d, 1)
+            .records
+            .first()
+            .map_or(1, |r| r.fields)
+    };
+    let best = CANDIDATES
+        .iter()
+        .map(|&d| header_fields(d))
+        .max()
+        .unwrap_or(1);
+    let mut tied: Vec<char> = CANDIDATES
+        .iter()
+        .copied()
+        .filter(|&d| header_fields(d) == best)
+        .collect();
     if tied.len() == 1 {
         return tied[0];
     }
@@ -39,7 +54,10 @@ fn detect_delimiter(body: &str, prefer_tab: bool) -> char {
         let s = scan_records(body, d, TIE_BREAK_RECORDS);
         s.records.iter().all(|r| r.fields == best)
     };
-    tied.iter().copied().find(|&d| consistent(d)).unwrap_or(tied[0])
+    tied.iter()
+        .copied()
+        .find(|&d| consistent(d))
+        .unwrap_or(tied[0])
 }
 
 pub(crate) fn read_csv(
@@ -49,7 +67,8 @@ pub(crate) fn read_csv(
     prefer_tab: bool,
     sniffed: bool,
 ) -> Result<Dataset, InputError> {
-    let err = |line: Option<u64>, col: Option<u64>, msg: String| InputError::new(source, line, col, msg);
+    let err =
+        |line: Option<u64>, col: Option<u64>, msg: String| InputError::new(source, line, col, msg);
 
     // Excel's optional `sep=;` first line: honour it and skip it, keeping
     // physical line numbers by offsetting everything after it by one.
@@ -134,17 +153,25 @@ pub(crate) fn read_csv(
     }
 
     let Some((columns, header_line)) = header else {
-        return Err(err(Some(1 + offset), None, "no header line after the sep= line".into()));
+        return Err(err(
+            Some(1 + offset),
+            None,
+            "no header line after the sep= line".into(),
+        ));
     };
     if rows.is_empty() {
-        return Err(err(Some(header_line), None, "no rows after the header".into()));
+        return Err(err(
+            Some(header_line),
+            None,
+            "no rows after the header".into(),
+        ));
     }
 
     let col_err = |m: String| {
         let m = if sniffed {
             format!(
                 "{m} (the input was read as CSV with delimiter {delim_desc}; if it is one answer \
-                 per line, use --format text)"
+                 per line, use --input-format text)"
             )
         } else {
             m
@@ -278,10 +305,18 @@ mod tests {
     fn quoted_newlines_keep_physical_line_numbers() {
         let s = "id,text\n1,\"første linje\nandre linje\"\n2,\"a\r\n\r\nb\"\n3,siste\n";
         let ds = read(s).unwrap();
-        let got: Vec<(u64, &str)> = ds.answers.iter().map(|a| (a.line, a.text.as_str())).collect();
+        let got: Vec<(u64, &str)> = ds
+            .answers
+            .iter()
+            .map(|a| (a.line, a.text.as_str()))
+            .collect();
         assert_eq!(
             got,
-            vec![(2, "første linje\nandre linje"), (4, "a\r\n\r\nb"), (7, "siste")]
+            vec![
+                (2, "første linje\nandre linje"),
+                (4, "a\r\n\r\nb"),
+                (7, "siste")
+            ]
         );
         assert_eq!(ds.answers[2].id, "3");
     }
@@ -314,11 +349,19 @@ mod tests {
     fn ragged_rows() {
         let e = read("id,text\n1,a\n2,b,c\n").unwrap_err();
         assert_eq!(e.line, Some(3));
-        assert!(e.message.starts_with("row has 3 fields but the header has 2"), "{e}");
+        assert!(
+            e.message
+                .starts_with("row has 3 fields but the header has 2"),
+            "{e}"
+        );
         assert!(e.to_string().starts_with("svar.csv:3: row has 3 fields"));
         let e = read("id;text;x\n1;a;b\n2;b\n").unwrap_err();
         assert_eq!(e.line, Some(3));
-        assert!(e.message.starts_with("row has 2 fields but the header has 3"), "{e}");
+        assert!(
+            e.message
+                .starts_with("row has 2 fields but the header has 3"),
+            "{e}"
+        );
         // A ragged row after a multi-line field reports its own start line.
         let e = read("id,text\n1,\"a\nb\"\n2,x,y\n").unwrap_err();
         assert_eq!(e.line, Some(4));
@@ -343,11 +386,14 @@ mod tests {
         assert_eq!(read_with(s, Some("Annet"), None).unwrap().text_column, 2);
         assert_eq!(read_with(s, Some("annet"), None).unwrap().text_column, 2);
         let e = read_with(s, Some("kjønn"), None).unwrap_err();
-        assert_eq!(e.to_string(), "svar.csv:1: column \"kjønn\" not found; the columns are: id, Svar, Annet");
+        assert_eq!(
+            e.to_string(),
+            "svar.csv:1: column \"kjønn\" not found; the columns are: id, Svar, Annet"
+        );
         let e = read("a,b\n1,2\n").unwrap_err();
         assert_eq!(e.line, Some(1));
         assert!(e.message.contains("--text-column"), "{e}");
-        assert!(!e.message.contains("--format text"), "{e}");
+        assert!(!e.message.contains("--input-format text"), "{e}");
     }
 
     #[test]
@@ -371,6 +417,47 @@ mod tests {
         assert_eq!(ds.answers[1].id, "B2");
         let e = read_with("id;svar\n1;x\n", None, Some("nr")).unwrap_err();
         assert!(e.message.contains("column \"nr\" not found"), "{e}");
+    }
+
+    fn write_record(fields: &[String], d: u8, crlf: bool) -> String {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(d)
+            .terminator(if crlf {
+                csv::Terminator::CRLF
+            } else {
+                csv::Terminator::Any(b'\n')
+            })
+            .from_writer(Vec::new());
+        w.write_record(fields).unwrap();
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
+
+    proptest::proptest! {
+        /// Whatever a CSV writer produces, we read back exactly, with the
+        /// right delimiter and the physical line each record starts on.
+        #[test]
+        fn roundtrip(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[a-zæøå ,;\t\"\r\n]{0,8}", 3), 1..6),
+            d in proptest::sample::select(vec![b',', b';', b'\t']),
+            crlf in proptest::bool::ANY,
+        ) {
+            let header: Vec<String> = vec!["id".into(), "text".into(), "x".into()];
+            let mut text = write_record(&header, d, crlf);
+            let mut lines = Vec::new();
+            for r in &rows {
+                lines.push(text.matches('\n').count() as u64 + 1);
+                text.push_str(&write_record(r, d, crlf));
+            }
+            let ds = read_bytes("p.csv", text.as_bytes(), &ReadOptions::default()).unwrap();
+            proptest::prop_assert_eq!(ds.delimiter, Some(d));
+            proptest::prop_assert_eq!(ds.answers.len(), rows.len());
+            for ((a, r), line) in ds.answers.iter().zip(&rows).zip(&lines) {
+                proptest::prop_assert_eq!(&a.fields, r);
+                proptest::prop_assert_eq!(&a.text, &r[1]);
+                proptest::prop_assert_eq!(a.line, *line);
+            }
+        }
     }
 
     #[test]

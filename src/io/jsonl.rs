@@ -10,7 +10,9 @@
 
 use serde::de::IgnoredAny;
 
-use super::read::{choose_text_column, find_column, Answer, Dataset, InputError, InputFormat, ReadOptions};
+use super::read::{
+    choose_text_column, find_column, Answer, Dataset, InputError, InputFormat, ReadOptions,
+};
 
 fn is_json_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
@@ -139,7 +141,12 @@ fn syntax_error(source: &str, line_no: u64, line: &str, e: &serde_json::Error) -
     } else {
         ""
     };
-    InputError::new(source, Some(line_no), Some(col), format!("invalid JSON: {msg}{hint}"))
+    InputError::new(
+        source,
+        Some(line_no),
+        Some(col),
+        format!("invalid JSON: {msg}{hint}"),
+    )
 }
 
 struct Row {
@@ -148,7 +155,11 @@ struct Row {
     values: Vec<(usize, String)>,
 }
 
-pub(crate) fn read_jsonl(source: &str, text: &str, opts: &ReadOptions) -> Result<Dataset, InputError> {
+pub(crate) fn read_jsonl(
+    source: &str,
+    text: &str,
+    opts: &ReadOptions,
+) -> Result<Dataset, InputError> {
     let mut columns: Vec<String> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut rows: Vec<Row> = Vec::new();
@@ -169,7 +180,10 @@ pub(crate) fn read_jsonl(source: &str, text: &str, opts: &ReadOptions) -> Result
                 source,
                 Some(line_no),
                 Some(line[..start].chars().count() as u64 + 1),
-                format!("expected a JSON object ({{...}}) on each line, found {}", kind_of(first)),
+                format!(
+                    "expected a JSON object ({{...}}) on each line, found {}",
+                    kind_of(first)
+                ),
             ));
         }
         let mut values = Vec::new();
@@ -193,7 +207,10 @@ pub(crate) fn read_jsonl(source: &str, text: &str, opts: &ReadOptions) -> Result
             }
             values.push((col, value_text(rv)));
         }
-        rows.push(Row { line: line_no, values });
+        rows.push(Row {
+            line: line_no,
+            values,
+        });
     }
 
     if rows.is_empty() {
@@ -223,7 +240,9 @@ pub(crate) fn read_jsonl(source: &str, text: &str, opts: &ReadOptions) -> Result
                 ),
             )
         };
-        let text = fields[text_column].clone().ok_or_else(|| missing(text_column, "the text"))?;
+        let text = fields[text_column]
+            .clone()
+            .ok_or_else(|| missing(text_column, "the text"))?;
         let id = match id_column {
             Some(c) => fields[c].clone().ok_or_else(|| missing(c, "the id"))?,
             None => (n + 1).to_string(),
@@ -273,9 +292,15 @@ mod tests {
         assert_eq!(ds.columns, vec!["id", "text"]);
         assert_eq!(ds.text_column, 1);
         assert_eq!(ds.id_column, Some(0));
-        let got: Vec<(&str, &str, u64)> =
-            ds.answers.iter().map(|a| (a.id.as_str(), a.text.as_str(), a.line)).collect();
-        assert_eq!(got, vec![("a1", "Bra \"service\"\nok", 1), ("b2", "Dyrt", 4)]);
+        let got: Vec<(&str, &str, u64)> = ds
+            .answers
+            .iter()
+            .map(|a| (a.id.as_str(), a.text.as_str(), a.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("a1", "Bra \"service\"\nok", 1), ("b2", "Dyrt", 4)]
+        );
         assert_eq!(ds.answers[1].fields, vec!["b2", "Dyrt"]);
     }
 
@@ -296,7 +321,10 @@ mod tests {
         let s = r#"{"text": 1.50, "n": null, "o": {"b": 1, "a": [1, "x,}"]}, "e": -2e3}"#;
         let ds = read(s).unwrap();
         assert_eq!(ds.answers[0].text, "1.50");
-        assert_eq!(ds.answers[0].fields, vec!["1.50", "", r#"{"b": 1, "a": [1, "x,}"]}"#, "-2e3"]);
+        assert_eq!(
+            ds.answers[0].fields,
+            vec!["1.50", "", r#"{"b": 1, "a": [1, "x,}"]}"#, "-2e3"]
+        );
         let ds = read(r#"{"text": null}"#).unwrap();
         assert_eq!(ds.answers[0].text, "");
     }
@@ -355,7 +383,10 @@ mod tests {
         let e = read("{\"a\":\"x\",\"b\":\"y\"}\n").unwrap_err();
         assert!(e.message.contains("no text column"), "{e}");
         let e = read_with("{\"a\":\"x\",\"b\":\"y\"}\n", Some("svar"), None).unwrap_err();
-        assert_eq!(e.message, "column \"svar\" not found; the columns are: a, b");
+        assert_eq!(
+            e.message,
+            "column \"svar\" not found; the columns are: a, b"
+        );
         assert_eq!(e.line, None);
     }
 
@@ -365,7 +396,12 @@ mod tests {
         let ds = read_with(s, Some("svar"), Some("nr")).unwrap();
         assert_eq!(ds.answers[1].id, "6");
         assert_eq!(ds.answers[1].text, "y");
-        let e = read_with("{\"nr\":5,\"svar\":\"x\"}\n{\"svar\":\"y\"}\n", Some("svar"), Some("nr")).unwrap_err();
+        let e = read_with(
+            "{\"nr\":5,\"svar\":\"x\"}\n{\"svar\":\"y\"}\n",
+            Some("svar"),
+            Some("nr"),
+        )
+        .unwrap_err();
         assert_eq!(e.line, Some(2));
         assert!(e.message.contains("field \"nr\""), "{e}");
     }

@@ -100,8 +100,7 @@ impl Dataset {
     pub fn column_index(&self, name: &str) -> Result<usize, InputError> {
         // For CSV the header is where column names live; point there.
         let line = (self.format == InputFormat::Csv).then_some(1);
-        find_column(&self.columns, name)
-            .map_err(|m| InputError::new(&self.source, line, None, m))
+        find_column(&self.columns, name).map_err(|m| InputError::new(&self.source, line, None, m))
     }
 }
 
@@ -167,7 +166,12 @@ pub fn read_path(path: &str, opts: &ReadOptions) -> Result<Dataset, InputError> 
     }
     let p = Path::new(path);
     if p.is_dir() {
-        return Err(InputError::new(path, None, None, "is a directory, not a file"));
+        return Err(InputError::new(
+            path,
+            None,
+            None,
+            "is a directory, not a file",
+        ));
     }
     let bytes = std::fs::read(p).map_err(|e| {
         let msg = match e.kind() {
@@ -301,7 +305,11 @@ pub(crate) fn line_col(before: &str) -> (u64, u64) {
 
 /// Guess the format from the content (used for stdin and unknown extensions).
 fn sniff(source: &str, text: &str, ext: Option<&str>) -> Result<InputFormat, InputError> {
-    let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     if first.starts_with('{') {
         return Ok(InputFormat::Jsonl);
     }
@@ -381,7 +389,13 @@ fn list_columns(columns: &[String]) -> String {
     let mut names: Vec<String> = columns
         .iter()
         .take(MAX)
-        .map(|c| if c.is_empty() { "\"\"".to_string() } else { c.clone() })
+        .map(|c| {
+            if c.is_empty() {
+                "\"\"".to_string()
+            } else {
+                c.clone()
+            }
+        })
         .collect();
     if columns.len() > MAX {
         names.push(format!("… and {} more", columns.len() - MAX));
@@ -406,14 +420,16 @@ pub(crate) fn find_column(columns: &[String], name: &str) -> Result<usize, Strin
         1 => return Ok(exact[0]),
         0 => {}
         n => {
+            let at = positions(&exact);
             return Err(format!(
-                "column \"{name}\" appears {n} times (columns {}); rename one of them in the header",
-                positions(&exact)
-            ))
+                "column \"{name}\" appears {n} times (columns {at}); rename one of them in the header"
+            ));
         }
     }
     let key = fold(name);
-    let loose: Vec<usize> = (0..columns.len()).filter(|&i| fold(&columns[i]) == key).collect();
+    let loose: Vec<usize> = (0..columns.len())
+        .filter(|&i| fold(&columns[i]) == key)
+        .collect();
     match loose.len() {
         1 => Ok(loose[0]),
         0 => Err(format!(
@@ -439,9 +455,14 @@ pub(crate) fn choose_text_column(columns: &[String], given: Option<&str>) -> Res
     if let Some(name) = given {
         return find_column(columns, name);
     }
-    if let Some(i) = columns.iter().position(|c| TEXT_COLUMN_NAMES.contains(&fold(c).as_str())) {
+    if let Some(i) = columns
+        .iter()
+        .position(|c| TEXT_COLUMN_NAMES.contains(&fold(c).as_str()))
+    {
         let key = fold(&columns[i]);
-        let same: Vec<usize> = (0..columns.len()).filter(|&j| fold(&columns[j]) == key).collect();
+        let same: Vec<usize> = (0..columns.len())
+            .filter(|&j| fold(&columns[j]) == key)
+            .collect();
         if same.len() > 1 {
             return Err(format!(
                 "the text column \"{}\" appears {} times (columns {}); rename one of them \
@@ -591,28 +612,72 @@ mod tests {
     #[test]
     fn detection_by_extension() {
         assert_eq!(read("a.CSV", "text\nx\n").unwrap().format, InputFormat::Csv);
-        assert_eq!(read("a.tsv", "id\ttext\n1\tx\n").unwrap().format, InputFormat::Csv);
-        assert_eq!(read("a.tab", "id\ttext\n1\tx\n").unwrap().format, InputFormat::Csv);
-        assert_eq!(read("a.jsonl", "{\"text\":\"x\"}").unwrap().format, InputFormat::Jsonl);
-        assert_eq!(read("a.ndjson", "{\"text\":\"x\"}").unwrap().format, InputFormat::Jsonl);
-        assert_eq!(read("a.txt", "{\"text\":\"x\"}").unwrap().format, InputFormat::Text);
+        assert_eq!(
+            read("a.tsv", "id\ttext\n1\tx\n").unwrap().format,
+            InputFormat::Csv
+        );
+        assert_eq!(
+            read("a.tab", "id\ttext\n1\tx\n").unwrap().format,
+            InputFormat::Csv
+        );
+        assert_eq!(
+            read("a.jsonl", "{\"text\":\"x\"}").unwrap().format,
+            InputFormat::Jsonl
+        );
+        assert_eq!(
+            read("a.ndjson", "{\"text\":\"x\"}").unwrap().format,
+            InputFormat::Jsonl
+        );
+        assert_eq!(
+            read("a.txt", "{\"text\":\"x\"}").unwrap().format,
+            InputFormat::Text
+        );
     }
 
     #[test]
     fn detection_by_content() {
-        assert_eq!(read("<stdin>", "\n  {\"text\":\"x\"}\n").unwrap().format, InputFormat::Jsonl);
-        assert_eq!(read("<stdin>", "id;svar\n1;x\n2;y\n").unwrap().format, InputFormat::Csv);
-        assert_eq!(read("<stdin>", "id\tsvar\n1\tx\n").unwrap().format, InputFormat::Csv);
-        assert_eq!(read("data", "id,svar\n1,\"x\ny\"\n").unwrap().format, InputFormat::Csv);
-        assert_eq!(read("<stdin>", "sep=;\nid;svar\n1;x\n").unwrap().format, InputFormat::Csv);
-        assert_eq!(read("<stdin>", "hei\nhallo, du\n").unwrap().format, InputFormat::Text);
-        assert_eq!(read("<stdin>", "bare en linje, med komma\n").unwrap().format, InputFormat::Text);
-        assert_eq!(read("notes.md", "a\nb\n").unwrap().format, InputFormat::Text);
+        assert_eq!(
+            read("<stdin>", "\n  {\"text\":\"x\"}\n").unwrap().format,
+            InputFormat::Jsonl
+        );
+        assert_eq!(
+            read("<stdin>", "id;svar\n1;x\n2;y\n").unwrap().format,
+            InputFormat::Csv
+        );
+        assert_eq!(
+            read("<stdin>", "id\tsvar\n1\tx\n").unwrap().format,
+            InputFormat::Csv
+        );
+        assert_eq!(
+            read("data", "id,svar\n1,\"x\ny\"\n").unwrap().format,
+            InputFormat::Csv
+        );
+        assert_eq!(
+            read("<stdin>", "sep=;\nid;svar\n1;x\n").unwrap().format,
+            InputFormat::Csv
+        );
+        assert_eq!(
+            read("<stdin>", "hei\nhallo, du\n").unwrap().format,
+            InputFormat::Text
+        );
+        assert_eq!(
+            read("<stdin>", "bare en linje, med komma\n")
+                .unwrap()
+                .format,
+            InputFormat::Text
+        );
+        assert_eq!(
+            read("notes.md", "a\nb\n").unwrap().format,
+            InputFormat::Text
+        );
     }
 
     #[test]
     fn explicit_format_wins() {
-        let o = ReadOptions { format: Some(InputFormat::Text), ..opts() };
+        let o = ReadOptions {
+            format: Some(InputFormat::Text),
+            ..opts()
+        };
         let ds = read_bytes("a.csv", b"id,text\n1,x\n", &o).unwrap();
         assert_eq!(ds.format, InputFormat::Text);
         assert_eq!(ds.answers.len(), 2);
@@ -621,14 +686,17 @@ mod tests {
     #[test]
     fn sniffed_csv_without_text_column_hints_at_text_format() {
         let e = read("<stdin>", "bra, men dyrt\nfin, god\n").unwrap_err();
-        assert!(e.message.contains("--format text"), "{e}");
+        assert!(e.message.contains("--input-format text"), "{e}");
     }
 
     #[test]
     fn json_array_is_explained() {
         let e = read("a.json", "[{\"text\":\"x\"}]").unwrap_err();
         assert!(e.message.contains("JSON Lines"), "{e}");
-        assert_eq!(read("a.json", "{\"text\":\"x\"}\n").unwrap().format, InputFormat::Jsonl);
+        assert_eq!(
+            read("a.json", "{\"text\":\"x\"}\n").unwrap().format,
+            InputFormat::Jsonl
+        );
     }
 
     // ---------- plain text ----------
@@ -638,9 +706,15 @@ mod tests {
         let ds = read("a.txt", "første\r\n\r\ntredje\n").unwrap();
         assert_eq!(ds.columns, cols(&["text"]));
         assert_eq!(ds.delimiter, None);
-        let got: Vec<(&str, &str, u64)> =
-            ds.answers.iter().map(|a| (a.id.as_str(), a.text.as_str(), a.line)).collect();
-        assert_eq!(got, vec![("1", "første", 1), ("2", "", 2), ("3", "tredje", 3)]);
+        let got: Vec<(&str, &str, u64)> = ds
+            .answers
+            .iter()
+            .map(|a| (a.id.as_str(), a.text.as_str(), a.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("1", "første", 1), ("2", "", 2), ("3", "tredje", 3)]
+        );
         assert_eq!(ds.answers[2].fields, vec!["tredje".to_string()]);
         let ds = read("a.txt", "a\nb").unwrap();
         assert_eq!(ds.answers.len(), 2);
@@ -651,10 +725,16 @@ mod tests {
 
     #[test]
     fn text_rejects_unknown_columns() {
-        let o = ReadOptions { text_column: Some("svar".into()), ..opts() };
+        let o = ReadOptions {
+            text_column: Some("svar".into()),
+            ..opts()
+        };
         let e = read_bytes("a.txt", b"x\n", &o).unwrap_err();
         assert!(e.message.contains("column \"svar\" not found"), "{e}");
-        let o = ReadOptions { text_column: Some("text".into()), ..opts() };
+        let o = ReadOptions {
+            text_column: Some("text".into()),
+            ..opts()
+        };
         assert!(read_bytes("a.txt", b"x\n", &o).is_ok());
     }
 
@@ -666,9 +746,15 @@ mod tests {
         assert_eq!(find_column(&c, "svar"), Ok(2));
         assert_eq!(find_column(&c, "id"), Ok(0));
         let e = find_column(&c, "SVAR").unwrap_err();
-        assert!(e.contains("ambiguous") && e.contains("columns 2 and 3"), "{e}");
+        assert!(
+            e.contains("ambiguous") && e.contains("columns 2 and 3"),
+            "{e}"
+        );
         let e = find_column(&c, "nope").unwrap_err();
-        assert_eq!(e, "column \"nope\" not found; the columns are: ID, Svar , svar, x");
+        assert_eq!(
+            e,
+            "column \"nope\" not found; the columns are: ID, Svar , svar, x"
+        );
         let c = cols(&["a", "b", "a"]);
         let e = find_column(&c, "a").unwrap_err();
         assert!(e.contains("appears 2 times (columns 1 and 3)"), "{e}");
@@ -676,9 +762,14 @@ mod tests {
 
     #[test]
     fn choose_text_column_rules() {
-        assert_eq!(choose_text_column(&cols(&["id", "Kommentar", "svar"]), None), Ok(1));
+        assert_eq!(
+            choose_text_column(&cols(&["id", "Kommentar", "svar"]), None),
+            Ok(1)
+        );
         assert_eq!(choose_text_column(&cols(&["Hva synes du?"]), None), Ok(0));
-        assert!(choose_text_column(&cols(&["a", "b"]), None).unwrap_err().contains("--text-column"));
+        assert!(choose_text_column(&cols(&["a", "b"]), None)
+            .unwrap_err()
+            .contains("--text-column"));
         let e = choose_text_column(&cols(&["svar", "SVAR"]), None).unwrap_err();
         assert!(e.contains("appears 2 times"), "{e}");
         assert_eq!(choose_text_column(&cols(&["a", "b"]), Some("B")), Ok(1));
@@ -689,6 +780,9 @@ mod tests {
         let ds = read("a.csv", "id,text,alder\n1,x,30\n").unwrap();
         assert_eq!(ds.column_index("alder"), Ok(2));
         let e = ds.column_index("kjønn").unwrap_err();
-        assert_eq!(e.to_string(), "a.csv:1: column \"kjønn\" not found; the columns are: id, text, alder");
+        assert_eq!(
+            e.to_string(),
+            "a.csv:1: column \"kjønn\" not found; the columns are: id, text, alder"
+        );
     }
 }

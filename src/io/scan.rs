@@ -67,7 +67,10 @@ pub(crate) fn scan_records(text: &str, delim: char, max_records: usize) -> Scan 
                     fields += 1;
                     st = St::StartField;
                 } else if is_term {
-                    out.records.push(RecInfo { line: rec_line, fields });
+                    out.records.push(RecInfo {
+                        line: rec_line,
+                        fields,
+                    });
                     if out.records.len() >= max_records {
                         return out;
                     }
@@ -84,7 +87,10 @@ pub(crate) fn scan_records(text: &str, delim: char, max_records: usize) -> Scan 
                     fields += 1;
                     st = St::StartField;
                 } else if is_term {
-                    out.records.push(RecInfo { line: rec_line, fields });
+                    out.records.push(RecInfo {
+                        line: rec_line,
+                        fields,
+                    });
                     if out.records.len() >= max_records {
                         return out;
                     }
@@ -108,7 +114,10 @@ pub(crate) fn scan_records(text: &str, delim: char, max_records: usize) -> Scan 
         out.unterminated = Some(quote_open);
     }
     if st != St::StartRecord {
-        out.records.push(RecInfo { line: rec_line, fields });
+        out.records.push(RecInfo {
+            line: rec_line,
+            fields,
+        });
     }
     out
 }
@@ -165,7 +174,10 @@ mod tests {
     #[test]
     fn quote_inside_unquoted_field_is_literal() {
         assert_eq!(counts("a,b\n5\" screen,x\n", ','), vec![(1, 2), (2, 2)]);
-        assert_eq!(scan_records("a,b\n5\" screen,x\n", ',', 9).unterminated, None);
+        assert_eq!(
+            scan_records("a,b\n5\" screen,x\n", ',', 9).unterminated,
+            None
+        );
     }
 
     #[test]

@@ -222,6 +222,11 @@ fn find_specials(text: &str, out: &mut Vec<(usize, usize, TokenKind)>) {
         return;
     }
     for caps in special_regex().captures_iter(text) {
+        let start = caps.get(0).map_or(0, |m| m.start());
+        // "bolighttps://..." is no URL start: the span must begin a word.
+        if text[..start].chars().next_back().is_some_and(char::is_alphanumeric) {
+            continue;
+        }
         if let Some(m) = caps.name("url") {
             out.push((m.start(), m.end(), TokenKind::Url));
         } else if let Some(m) = caps.name("email") {
