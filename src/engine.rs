@@ -77,7 +77,7 @@ impl Engine {
 
     /// The engine for the embedded default lexicon.
     pub fn default_engine() -> Self {
-        Self::new(Lexicon::default_lexicon()).expect("the embedded default lexicon compiles")
+        Self::new(Lexicon::default_lexicon().expect("the embedded default lexicon parses")).expect("the embedded default lexicon compiles")
     }
 
     pub fn lexicon(&self) -> &Lexicon {

@@ -113,7 +113,7 @@ pub fn run(cli: Cli) -> CliResult {
 /// Loads and compiles the lexicon (`--lexicon` or the embedded default).
 pub fn load_lexicon(path: Option<&Path>) -> Result<Lexicon, CliError> {
     match path {
-        None => Ok(Lexicon::default_lexicon()),
+        None => Lexicon::default_lexicon().map_err(|e| CliError::new(EXIT_LEXICON, format!("the embedded default lexicon is invalid (rebuild after fixing it):\n{e}"))),
         Some(p) => Lexicon::load(p).map_err(|e| CliError::new(EXIT_LEXICON, format!("invalid lexicon:\n{e}"))),
     }
 }
