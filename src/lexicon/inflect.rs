@@ -54,15 +54,6 @@ pub fn forms(lemma: &str) -> Vec<String> {
     out
 }
 
-/// What a compound starts with when the word is its first part: `kommune` ->
-/// `kommun` (the linking `e` is then optional: kommunebolig, kommunalt is not it).
-pub fn compound_stem(lemma: &str) -> &str {
-    match lemma.strip_suffix('e') {
-        Some(stem) if stem.chars().count() >= 3 => stem,
-        _ => lemma,
-    }
-}
-
 fn is_vowel(b: u8) -> bool {
     matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
 }

@@ -169,7 +169,8 @@ fn parse_elem(alt: &str, whole: &str) -> Result<Elem, String> {
             }
             (stem_folded, forms, true)
         }
-        None => (inflect::compound_stem(&stem_folded).to_string(), inflect::forms(&stem_folded), false),
+        // Compounds keep a final -e (skole|barn, tolke|behov): the stem is the lemma.
+        None => (stem_folded.clone(), inflect::forms(&stem_folded), false),
     };
     Ok(Elem { kind: ElemKind::Word { stem, forms, explicit }, first, last })
 }

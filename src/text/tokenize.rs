@@ -108,7 +108,10 @@ pub fn tokenize(text: &str, out: &mut Tokens) {
     while i < segments.len() {
         let seg = segments[i];
         // URL / e-mail spans swallow every segment they cover.
-        while special.peek().is_some_and(|s| s.1 <= seg.start) {
+        // Drop spans already passed, and spans that start inside this segment (the
+        // URL regex found "https" inside a longer word): the word wins.
+        let last_end = tokens.last().map_or(0, |t| t.end);
+        while special.peek().is_some_and(|s| s.1 <= seg.start || s.0 < last_end || (s.0 > seg.start && s.0 < seg.end)) {
             special.next();
         }
         if let Some(&&(sp_start, sp_end, kind)) = special.peek() {
@@ -124,6 +127,7 @@ pub fn tokenize(text: &str, out: &mut Tokens) {
             }
         }
         match seg.class {
+            _ if seg.start < tokens.last().map_or(0, |t| t.end) => i += 1, // inside a URL already emitted
             Class::Space => i += 1,
             Class::Hyphen | Class::Plus | Class::Other => {
                 tokens.push(Token { start: seg.start, end: seg.end, kind: TokenKind::Symbol, sentence: seg.sentence });
