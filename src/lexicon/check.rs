@@ -122,3 +122,27 @@ pub fn run_examples(engine: &Engine) -> (usize, Vec<ExampleFailure>) {
     }
     (n, failures)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn warns(rules: &str) -> Vec<String> {
+        let lex = Lexicon::from_texts("t", &[("t.tema".into(), format!("theme t\n{rules}\n"))]).unwrap();
+        warnings(&lex).iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn duplicate_redundant_and_dead_rules() {
+        let w = warns("term bolig*\nterm bolig*");
+        assert_eq!(w.len(), 1);
+        assert!(w[0].starts_with("t.tema:3:") && w[0].contains("duplicate of `bolig*` at line 2"), "{w:?}");
+        let w = warns("term bolig\nterm bolig*");
+        assert!(w[0].starts_with("t.tema:2:") && w[0].contains("redundant"), "{w:?}");
+        let w = warns("term tolkning*\nexcept tolkning*");
+        assert!(w.iter().any(|w| w.contains("can never fire")), "{w:?}");
+        let w = warns("term /x*/");
+        assert!(w[0].contains("empty string"), "{w:?}");
+        assert!(warns("term bolig*\nterm *bustad\nexcept bor i").is_empty());
+    }
+}
