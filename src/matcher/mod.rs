@@ -19,7 +19,9 @@ use crate::text::{fold_into, tokenize, Tokens};
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use std::cell::RefCell;
-use std::collections::HashMap;
+// Lookup keys are short words: FxHash is several times faster than SipHash for
+// them, and the keys come from our own lexicon, not from an attacker.
+use rustc_hash::FxHashMap as HashMap;
 
 /// Minimum letters of the other part of a compound (`nav*` must not match `navn`).
 pub const MIN_PART: usize = 3;
@@ -109,9 +111,9 @@ impl Matcher {
     /// Compiles a parsed lexicon. Fails only on a regex that the parser accepted but
     /// that cannot be built (for example one too large).
     pub fn compile(lexicon: Lexicon) -> Result<Self, crate::lexicon::LexiconErrors> {
-        let mut elem_ids: HashMap<crate::lexicon::Elem, ElemId> = HashMap::new();
+        let mut elem_ids: HashMap<crate::lexicon::Elem, ElemId> = HashMap::default();
         let mut elems: Vec<crate::lexicon::Elem> = Vec::new();
-        let mut tokpat_ids: HashMap<Vec<ElemId>, u32> = HashMap::new();
+        let mut tokpat_ids: HashMap<Vec<ElemId>, u32> = HashMap::default();
         let mut tokpats: Vec<Vec<ElemId>> = Vec::new();
         let mut rules = Vec::new();
         let mut regexes = Vec::new();
@@ -166,8 +168,8 @@ impl Matcher {
             return Err(crate::lexicon::LexiconErrors(errors));
         }
 
-        let mut whole: HashMap<String, Vec<ElemId>> = HashMap::new();
-        let mut exact: HashMap<String, Vec<ElemId>> = HashMap::new();
+        let mut whole: HashMap<String, Vec<ElemId>> = HashMap::default();
+        let mut exact: HashMap<String, Vec<ElemId>> = HashMap::default();
         let mut exact_first = Vec::new();
         let mut ac_patterns: Vec<String> = Vec::new();
         let mut ac_info = Vec::new();
