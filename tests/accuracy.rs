@@ -46,5 +46,17 @@ fn own_answers_stay_clearly_above_the_glob_baseline() {
     assert!(r.macro_avg.f1 >= OWN_MACRO_F1, "macro-F1:\n{}", table(&r));
 }
 
-const OWN_CORE_F1: f64 = 0.93;
-const OWN_MACRO_F1: f64 = 0.92;
+// own.jsonl was used to tune the lexicon's traps in a second round (README), so its
+// gate is high; holdout.jsonl was never used for tuning.
+const OWN_CORE_F1: f64 = 0.97;
+const OWN_MACRO_F1: f64 = 0.95;
+
+#[test]
+fn unseen_holdout_stays_clearly_above_the_glob_baseline() {
+    // Glob baseline on this file: core-4 macro-F1 0.832, 18-theme macro-F1 0.876.
+    let r = report("tests/gold/holdout.jsonl");
+    assert_eq!(r.items, 200);
+    assert!(r.unknown_labels.is_empty(), "{:?}", r.unknown_labels);
+    assert!(core_f1(&r) >= 0.90, "core-4 macro-F1 {:.3}:\n{}", core_f1(&r), table(&r));
+    assert!(r.macro_avg.f1 >= 0.93, "macro-F1:\n{}", table(&r));
+}
