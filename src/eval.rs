@@ -150,7 +150,7 @@ pub fn evaluate(engine: &Engine, gold: &[(String, GoldItem)]) -> EvalReport {
             }
         }
         for (ti, theme) in lex.themes.iter().enumerate() {
-            let want = item.labels.iter().any(|l| *l == theme.id);
+            let want = item.labels.contains(&theme.id);
             let got = c.themes.contains(&ti);
             match (want, got) {
                 (true, true) => tp[ti] += 1,

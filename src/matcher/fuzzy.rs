@@ -61,7 +61,7 @@ impl FuzzyIndex {
         let n = word.chars().count();
         // The word itself must be long (docs/lexicon-format.md): a 6-letter word is too
         // often a real word one letter from a 7-letter form (vaksne / vaksine).
-        if n < MIN_CHARS || n > 40 {
+        if !(MIN_CHARS..=40).contains(&n) {
             return;
         }
         let mut candidates: [u32; 16] = [0; 16];

@@ -81,7 +81,7 @@ pub struct Matcher {
     exact_first: Vec<(String, ElemId)>,
     /// compound pieces; `ac_info[pattern]` says which element and how
     ac: Option<AhoCorasick>,
-    ac_info: Vec<(ElemId, Role, usize)>,
+    ac_info: Vec<(ElemId, Role)>,
     fuzzy: fuzzy::FuzzyIndex,
     /// token patterns: sorted element sets
     tokpats: Vec<Vec<ElemId>>,
@@ -192,14 +192,14 @@ impl Matcher {
                     }
                     if e.first && e.last {
                         ac_patterns.push(stem.clone());
-                        ac_info.push((id, Role::Any, stem.len()));
+                        ac_info.push((id, Role::Any));
                     } else if e.first {
                         ac_patterns.push(stem.clone());
-                        ac_info.push((id, Role::First, stem.len()));
+                        ac_info.push((id, Role::First));
                     } else if e.last {
                         for f in forms {
                             ac_patterns.push(f.clone());
-                            ac_info.push((id, Role::Last, f.len()));
+                            ac_info.push((id, Role::Last));
                         }
                     }
                     elem_forms.push(forms.clone());
@@ -388,7 +388,7 @@ impl Matcher {
             return;
         }
         for m in ac.find_overlapping_iter(folded) {
-            let (elem, role, _) = &self.ac_info[m.pattern().as_usize()];
+            let (elem, role) = &self.ac_info[m.pattern().as_usize()];
             let ok = match role {
                 Role::First => m.start() == 0 && compound_rest_ok(&folded[m.end()..]),
                 Role::Last => m.end() == len && m.start() > 0 && folded[..m.start()].chars().count() >= MIN_PART,
