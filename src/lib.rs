@@ -9,7 +9,10 @@ pub mod eval;
 pub mod io;
 pub mod lexicon;
 pub mod matcher;
+pub mod output;
+pub mod redact;
 pub mod report;
+pub mod serve;
 pub mod text;
 
 pub use engine::{Coded, Engine, Hit};

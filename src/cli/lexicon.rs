@@ -14,11 +14,21 @@ pub enum LexiconCommand {
         /// A .tema file or a folder of them (default: --lexicon, else the embedded default)
         path: Option<PathBuf>,
     },
+    /// Write the lexicon out as a quanteda YAML dictionary or a LIWC .dic file
+    Export {
+        /// Target format
+        #[arg(long, value_name = "FORMAT")]
+        to: String,
+        /// Write to this file (atomically) instead of standard output
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
 }
 
 pub fn run(global: Option<&Path>, cmd: LexiconCommand) -> CliResult {
     match cmd {
         LexiconCommand::Check { path } => check(path.as_deref().or(global)),
+        LexiconCommand::Export { .. } => Err(CliError::new(2, "tema lexicon export is not implemented yet")),
     }
 }
 

@@ -4,14 +4,21 @@
 mod count;
 mod eval;
 mod explain;
+mod input;
+mod kwic;
 mod lexicon;
+pub mod progress;
+mod report;
+mod serve;
 mod tag;
 
-use clap::{Parser, Subcommand, ValueEnum};
+pub use input::{open_input, read_input, InputArgs};
+
+use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tema::io::{AtomicOutput, InputFormat, ReadOptions};
+use tema::io::AtomicOutput;
 use tema::{Engine, Lexicon};
 
 pub const EXIT_FAILED: u8 = 1;
@@ -49,31 +56,11 @@ pub struct Cli {
     /// Worker threads for coding (default: all cores)
     #[arg(long, global = true, value_name = "N")]
     pub threads: Option<usize>,
+    /// No progress bar or notes on stderr (errors are still printed)
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
-}
-
-#[derive(clap::Args, Debug, Clone)]
-pub struct InputArgs {
-    /// Input file: CSV/TSV (header required), JSONL or text (one answer per line); - for stdin
-    #[arg(value_name = "FILE", default_value = "-")]
-    pub input: String,
-    /// Column (CSV) or field (JSONL) with the answer text [default: text, tekst, answer, svar, ...]
-    #[arg(long, value_name = "NAME")]
-    pub text_column: Option<String>,
-    /// Column or field with the answer id [default: the row number]
-    #[arg(long, value_name = "NAME")]
-    pub id_column: Option<String>,
-    /// Input format [default: from the file extension, else detected]
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<InputFormatArg>,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum InputFormatArg {
-    Csv,
-    Jsonl,
-    Text,
 }
 
 #[derive(Subcommand, Debug)]
@@ -86,6 +73,12 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Compare with labelled answers: precision, recall, F1, kappa, errors
     Eval(eval::EvalArgs),
+    /// Write report.md and a self-contained report.html: counts, charts, quotes
+    Report(report::ReportArgs),
+    /// Keyword in context: each match of a term or theme with its left and right context
+    Kwic(kwic::KwicArgs),
+    /// HTTP service: classify texts for other systems
+    Serve(serve::ServeArgs),
     /// Lexicon tools
     Lexicon {
         #[command(subcommand)]
@@ -106,6 +99,9 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Count(a) => count::run(&engine(lexicon)?, a),
         Command::Explain(a) => explain::run(&engine(lexicon)?, a),
         Command::Eval(a) => eval::run(&engine(lexicon)?, a),
+        Command::Report(a) => report::run(&engine(lexicon)?, a, cli.quiet),
+        Command::Kwic(a) => kwic::run(&engine(lexicon)?, a),
+        Command::Serve(a) => serve::run(lexicon, a),
         Command::Lexicon { command } => lexicon::run(lexicon, command),
     }
 }
@@ -120,19 +116,6 @@ pub fn load_lexicon(path: Option<&Path>) -> Result<Lexicon, CliError> {
 
 pub fn engine(path: Option<&Path>) -> Result<Engine, CliError> {
     Engine::new(load_lexicon(path)?).map_err(|e| CliError::new(EXIT_LEXICON, format!("invalid lexicon:\n{e}")))
-}
-
-pub fn read_input(a: &InputArgs) -> Result<tema::io::Dataset, CliError> {
-    let opts = ReadOptions {
-        format: a.input_format.map(|f| match f {
-            InputFormatArg::Csv => InputFormat::Csv,
-            InputFormatArg::Jsonl => InputFormat::Jsonl,
-            InputFormatArg::Text => InputFormat::Text,
-        }),
-        text_column: a.text_column.clone(),
-        id_column: a.id_column.clone(),
-    };
-    tema::io::read_path(&a.input, &opts).map_err(CliError::input)
 }
 
 /// Writes `body` to `output` atomically (never over an input), or to stdout.

@@ -184,6 +184,7 @@ pub(crate) fn read_csv(
         None => None,
     };
 
+    let question = columns[text_column].clone();
     let answers = rows
         .into_iter()
         .enumerate()
@@ -195,6 +196,7 @@ pub(crate) fn read_csv(
             text: fields[text_column].clone(),
             line,
             fields,
+            question: question.clone(),
         })
         .collect();
 
@@ -223,6 +225,7 @@ mod tests {
             format: None,
             text_column: text.map(String::from),
             id_column: id.map(String::from),
+            ..Default::default()
         };
         read_bytes("svar.csv", s.as_bytes(), &o)
     }

@@ -252,6 +252,7 @@ pub(crate) fn read_jsonl(
             text,
             line: row.line,
             fields: fields.into_iter().map(Option::unwrap_or_default).collect(),
+            question: columns[text_column].clone(),
         });
     }
 
@@ -280,6 +281,7 @@ mod tests {
             format: None,
             text_column: text.map(String::from),
             id_column: id.map(String::from),
+            ..Default::default()
         };
         read_bytes("svar.jsonl", s.as_bytes(), &o)
     }

@@ -21,6 +21,8 @@ mod csv_format;
 mod jsonl;
 pub mod read;
 mod scan;
+pub mod stream;
 
 pub use atomic::AtomicOutput;
-pub use read::{read_bytes, read_path, Answer, Dataset, InputError, InputFormat, ReadOptions};
+pub use read::{find_column, read_bytes, read_path, Answer, Dataset, InputError, InputFormat, ReadOptions};
+pub use stream::AnswerReader;

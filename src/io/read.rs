@@ -56,6 +56,12 @@ pub struct ReadOptions {
     /// text; for JSONL the field `id` if the file has one, else the answer
     /// number.
     pub id_column: Option<String>,
+    /// Long exports: column holding the question id of each row (`--question-column`).
+    pub question_column: Option<String>,
+    /// Excel: sheet name or 0-based index (`--sheet`); `None` = the first sheet.
+    pub sheet: Option<String>,
+    /// Text encoding label (`--encoding`, e.g. `windows-1252`); `None` = detect.
+    pub encoding: Option<String>,
 }
 
 /// One answer, traceable back to where it came from.
@@ -71,6 +77,9 @@ pub struct Answer {
     /// All fields of the record, one per [`Dataset::columns`], so outputs can
     /// carry the original columns along. Missing JSONL fields are `""`.
     pub fields: Vec<String>,
+    /// Which question this answers: the text column's name, or (long exports) the
+    /// value of the question column.
+    pub question: String,
 }
 
 /// A whole input file, read and validated.
@@ -362,6 +371,7 @@ fn read_text(source: &str, text: &str, opts: &ReadOptions) -> Result<Dataset, In
                 text: t.clone(),
                 line,
                 fields: vec![t],
+                question: "text".into(),
             }
         })
         .collect();
@@ -414,7 +424,7 @@ fn positions(idx: &[usize]) -> String {
 /// Find a column by name: exact match first, then ignoring case and
 /// surrounding spaces. A name that matches several columns is an error, so
 /// that we never code the wrong question's answers.
-pub(crate) fn find_column(columns: &[String], name: &str) -> Result<usize, String> {
+pub fn find_column(columns: &[String], name: &str) -> Result<usize, String> {
     let exact: Vec<usize> = (0..columns.len()).filter(|&i| columns[i] == name).collect();
     match exact.len() {
         1 => return Ok(exact[0]),

@@ -13,6 +13,7 @@
 //! 4. drop hits that a veto (`except`) of their theme overlaps.
 
 pub mod fuzzy;
+pub mod glob;
 
 use crate::lexicon::{ElemKind, Lexicon, Pattern, RuleKind, Step};
 use crate::text::{fold_into, tokenize, Tokens};

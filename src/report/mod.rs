@@ -4,6 +4,10 @@
 //! answer is either coded with at least one theme or counted under "no theme", and
 //! empty answers are counted apart, never as uncoded text.
 
+pub mod html;
+pub mod markdown;
+pub mod summary;
+
 use crate::engine::Coded;
 use serde::Serialize;
 
@@ -101,4 +105,14 @@ mod tests {
         assert_eq!(c.groups[0].1.n + c.groups[1].1.n, c.total.n);
         assert_eq!(c.total.share(1), 0.5);
     }
+}
+
+/// Answers that say "no answer" in words; counted as missing, not as uncoded text.
+/// Compared after trimming and lower-casing, ignoring a final `.` or `!`.
+pub const DEFAULT_MISSING_MARKERS: &[&str] = &["", "-", "--", ".", "vet ikke", "veit ikkje", "ingen kommentar", "ingen kommentarar", "nei", "ingen", "ikke aktuelt", "ikkje aktuelt", "n/a"];
+
+/// True when `text` is blank or one of `markers` (see [`DEFAULT_MISSING_MARKERS`]).
+pub fn is_missing(text: &str, markers: &[String]) -> bool {
+    let t = text.trim().trim_end_matches(['.', '!']).trim().to_lowercase();
+    t.is_empty() || markers.iter().any(|m| m.trim().to_lowercase() == t)
 }

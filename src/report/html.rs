@@ -1,0 +1,1 @@
+//! HTML report renderer. (scaffold: issue 3)

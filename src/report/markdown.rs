@@ -1,0 +1,1 @@
+//! Markdown report renderer. (scaffold: issue 3)

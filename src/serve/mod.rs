@@ -1,0 +1,1 @@
+//! The HTTP classification service (`tema serve`). (scaffold: issue 5)
