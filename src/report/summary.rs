@@ -135,6 +135,19 @@ pub struct Summary {
     pub redacted: bool,
 }
 
+/// What a rendered report says besides the data: lexicon, language, date, versions.
+#[derive(Clone, Copy, Debug)]
+pub struct ReportMeta<'a> {
+    pub lexicon: &'a crate::lexicon::Lexicon,
+    pub lang: Lang,
+    /// `yyyy-mm-dd` (see [`date::report_date`]).
+    pub date: &'a str,
+    /// tema's version (`CARGO_PKG_VERSION`).
+    pub tema_version: &'a str,
+    /// The input file as the user named it.
+    pub source: &'a str,
+}
+
 /// Lower is better: length class, clarity, input order.
 type QuoteKey = (u8, u8, u64);
 
@@ -350,6 +363,32 @@ fn window(text: &str, marks: &[(usize, usize)], max: usize) -> (String, Vec<(usi
         out.push('…');
     }
     (out, marks)
+}
+
+/// A small lexicon (bolig, tolk, helse) and a summary of two questions, for the
+/// renderers' tests: q1 has N = 4 (tolk 2, bolig 1, helse 0, no theme 2), 1 missing,
+/// groups a and b of `rolle`; q2 has one answer.
+#[cfg(test)]
+pub(crate) fn test_fixture() -> (crate::lexicon::Lexicon, Summary) {
+    let text = "theme bolig\nnb Bolig\nnn Bustad\nen Housing\nterm bolig*\n\n\
+                theme tolk\nnb Tolk\nnn Tolk\nen Interpreters\nterm tolk*\n\n\
+                theme helse\nnb Helse\nnn Helse\nen Health\nterm helse*\n";
+    let lex = crate::lexicon::Lexicon::from_texts("test", &[("test.tema".into(), text.into())]).unwrap();
+    let engine = crate::engine::Engine::new(lex.clone()).unwrap();
+    let rows = [
+        ("1", "q1", "a", "For få tolker i kommunen, og ventetiden er lang for alle."),
+        ("2", "q1", "b", "Mangel på boliger og tolk er det største problemet vårt."),
+        ("3", "q1", "a", "vet ikke"),
+        ("4", "q1", "b", "Helt greit <script>alert(1)</script>"),
+        ("5", "q1", "a", "Vi har et godt samarbeid med frivillige organisasjoner her."),
+        ("6", "q2", "a", "Bolig."),
+    ];
+    let mut b = SummaryBuilder::new(lex.themes.len(), SummaryOptions { by: Some((0, "rolle".into())), ..Default::default() });
+    for (id, q, g, text) in rows {
+        let a = Answer { id: id.into(), text: text.into(), line: 1, fields: vec![g.into(), text.into()], question: q.into() };
+        b.add(&a, &engine.tag(text));
+    }
+    (lex, b.finish())
 }
 
 #[cfg(test)]
