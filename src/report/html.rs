@@ -16,7 +16,7 @@ const CSS: &str = r#"
 :root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --bar: #2563a8; --none: #9aa4ae; }
 * { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  color: var(--ink); max-width: 1000px; margin: 0 auto; padding: 24px 32px 48px; line-height: 1.45; }
+  color: var(--ink); max-width: 1100px; margin: 0 auto; padding: 24px 32px 48px; line-height: 1.45; }
 h1 { font-size: 1.9rem; margin: 0 0 4px; }
 h2 { font-size: 1.45rem; margin: 40px 0 8px; padding-top: 12px; border-top: 3px solid var(--ink); }
 h3 { font-size: 1.15rem; margin: 28px 0 8px; }
@@ -31,7 +31,11 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 tr.no-theme td { color: var(--muted); font-style: italic; }
 tr.base td { border-top: 2px solid var(--ink); font-weight: 600; }
 .table-wrap { overflow-x: auto; }
-table.heat td.num { min-width: 6.5em; }
+table.heat { font-size: 0.82rem; }
+table.heat th, table.heat td { padding: 3px 6px; }
+table.heat th.num { white-space: normal; overflow-wrap: break-word; vertical-align: bottom; }
+table.heat td.zero { color: var(--none); }
+table.heat th.total, table.heat td:nth-child(2) { border-right: 2px solid var(--line); }
 figure { margin: 12px 0; }
 svg { display: block; max-width: 100%; height: auto; }
 svg text { font-family: inherit; font-size: 13px; fill: var(--ink); }
@@ -57,6 +61,7 @@ ol.uncoded li { padding: 3px 0; border-bottom: 1px dotted var(--line); }
   h3, h4 { break-after: avoid; }
   nav { display: none; }
   .table-wrap { overflow: visible; }
+  table.heat { font-size: 7.5pt; }
   mark { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   svg, table.heat td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
@@ -280,36 +285,39 @@ fn crosstab(out: &mut String, q: &QuestionSummary, order: &[usize], col: &str, m
         .fold(0.0_f64, f64::max)
         .max(f64::EPSILON);
     let cell = |count: usize, n: usize| {
+        if count == 0 {
+            return "<td class=\"num zero\">0</td>".to_string();
+        }
         let alpha = 0.55 * share(count, n) / max_share;
         format!("<td class=\"num\" style=\"background:rgba(37,99,168,{alpha:.2})\">{count} <small>({})</small></td>", lang.percent(count, n))
     };
-    let _ = write!(out, "<div class=\"table-wrap\">\n<table class=\"crosstab heat\">\n<thead><tr><th>{}</th>", l.theme);
+    // Total first, so it stays in view when many groups make the table scroll.
+    let plain = |count: usize, n: usize| format!("<td class=\"num\">{count} <small>({})</small></td>", lang.percent(count, n));
+    let _ = write!(out, "<div class=\"table-wrap\">\n<table class=\"crosstab heat\">\n<thead><tr><th>{}</th><th class=\"num total\">{}</th>", l.theme, l.total);
     for g in &q.groups {
         let _ = write!(out, "<th class=\"num\">{}</th>", escape(group_label(g, lang)));
     }
-    let _ = writeln!(out, "<th class=\"num\">{}</th></tr></thead>\n<tbody>", l.total);
+    out.push_str("</tr></thead>\n<tbody>\n");
     for &t in order {
-        let _ = write!(out, "<tr><td title=\"{}\">{}</td>", escape(&themes[t].id), escape(&lang.theme_label(&themes[t])));
+        let _ = write!(out, "<tr><td title=\"{}\">{}</td>{}", escape(&themes[t].id), escape(&lang.theme_label(&themes[t])), plain(q.themes[t], q.n));
         for g in &q.groups {
             out.push_str(&cell(g.themes[t], g.n));
         }
-        let _ = writeln!(out, "<td class=\"num\">{} <small>({})</small></td></tr>", q.themes[t], lang.percent(q.themes[t], q.n));
+        out.push_str("</tr>\n");
     }
-    let _ = write!(out, "<tr class=\"no-theme\"><td>{}</td>", l.no_theme);
+    let _ = write!(out, "<tr class=\"no-theme\"><td>{}</td>{}", l.no_theme, plain(q.no_theme, q.n));
     for g in &q.groups {
-        let _ = write!(out, "<td class=\"num\">{} <small>({})</small></td>", g.no_theme, lang.percent(g.no_theme, g.n));
+        out.push_str(&plain(g.no_theme, g.n));
     }
-    let _ = writeln!(out, "<td class=\"num\">{} <small>({})</small></td></tr>", q.no_theme, lang.percent(q.no_theme, q.n));
-    let _ = write!(out, "<tr class=\"base\"><td>N</td>");
+    let _ = write!(out, "</tr>\n<tr class=\"base\"><td>N</td><td class=\"num\">{}</td>", q.n);
     for g in &q.groups {
         let _ = write!(out, "<td class=\"num\">{}</td>", g.n);
     }
-    let _ = writeln!(out, "<td class=\"num\">{}</td></tr>", q.n);
-    let _ = write!(out, "<tr><td>{}</td>", l.missing);
+    let _ = write!(out, "</tr>\n<tr><td>{}</td><td class=\"num\">{}</td>", l.missing, q.missing);
     for g in &q.groups {
         let _ = write!(out, "<td class=\"num\">{}</td>", g.missing);
     }
-    let _ = writeln!(out, "<td class=\"num\">{}</td></tr>\n</tbody>\n</table>\n</div>", q.missing);
+    out.push_str("</tr>\n</tbody>\n</table>\n</div>\n");
     let _ = writeln!(out, "<p class=\"note\">{}</p>", l.crosstab_note);
     grouped_bars(out, q, order, meta);
 }

@@ -5,8 +5,14 @@ use super::summary::{GroupCounts, Quote, QuestionSummary, ReportMeta, Summary};
 use std::fmt::Write;
 
 /// Escapes text for Markdown (CommonMark): backslash before punctuation that could
-/// start markup, whitespace runs (newlines included) as one space.
+/// start markup, whitespace runs (newlines included) as one space, and a line start
+/// that would begin a list escaped.
 pub fn escape(text: &str) -> String {
+    protect_line_start(escape_inline(text))
+}
+
+/// [`escape`] without the line-start rule, for pieces inside a line.
+fn escape_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut space = false;
     for c in text.chars() {
@@ -23,7 +29,11 @@ pub fn escape(text: &str) -> String {
         }
         out.push(c);
     }
-    // A line starting like a list item ("- x", "1. x") would become a list.
+    out
+}
+
+/// A line starting like a list item ("- x", "1. x") would become a list.
+fn protect_line_start(mut out: String) -> String {
     if let Some(first) = out.chars().next() {
         let digits = out.chars().take_while(char::is_ascii_digit).count();
         if matches!(first, '-' | '+' | '=') {
@@ -40,7 +50,7 @@ pub fn escape(text: &str) -> String {
 fn quote_text(q: &Quote) -> String {
     let mut out = String::new();
     for (piece, marked) in q.segments() {
-        let e = escape(piece);
+        let e = escape_inline(piece);
         if piece.starts_with(char::is_whitespace) {
             out.push(' ');
         }
@@ -53,7 +63,7 @@ fn quote_text(q: &Quote) -> String {
             out.push(' ');
         }
     }
-    out.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    protect_line_start(out.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
 }
 
 fn group_label<'a>(g: &'a GroupCounts, meta: &ReportMeta<'a>) -> &'a str {
@@ -138,35 +148,33 @@ fn crosstab(out: &mut String, q: &QuestionSummary, col: &str, meta: &ReportMeta)
     let l = meta.lang.labels();
     let lang = meta.lang;
     let _ = writeln!(out, "### {} {}\n", l.crosstab, escape(col));
-    let _ = write!(out, "| {} |", l.theme);
+    // Total first, as in the HTML table.
+    let _ = write!(out, "| {} | {} |", l.theme, l.total);
     for g in &q.groups {
         let _ = write!(out, " {} |", escape(group_label(g, meta)));
     }
-    let _ = writeln!(out, " {} |", l.total);
-    let _ = writeln!(out, "| --- |{}", " ---: |".repeat(q.groups.len() + 1));
+    let _ = writeln!(out, "\n| --- |{}", " ---: |".repeat(q.groups.len() + 1));
     let cell = |count: usize, n: usize| format!("{count} ({})", lang.percent(count, n));
     for t in q.by_frequency() {
-        let _ = write!(out, "| {} |", escape(&lang.theme_label(&meta.lexicon.themes[t])));
+        let _ = write!(out, "| {} | {} |", escape(&lang.theme_label(&meta.lexicon.themes[t])), cell(q.themes[t], q.n));
         for g in &q.groups {
             let _ = write!(out, " {} |", cell(g.themes[t], g.n));
         }
-        let _ = writeln!(out, " {} |", cell(q.themes[t], q.n));
+        out.push('\n');
     }
-    let _ = write!(out, "| {} |", escape(l.no_theme));
+    let _ = write!(out, "| {} | {} |", escape(l.no_theme), cell(q.no_theme, q.n));
     for g in &q.groups {
         let _ = write!(out, " {} |", cell(g.no_theme, g.n));
     }
-    let _ = writeln!(out, " {} |", cell(q.no_theme, q.n));
-    let _ = write!(out, "| N |");
+    let _ = write!(out, "\n| N | {} |", q.n);
     for g in &q.groups {
         let _ = write!(out, " {} |", g.n);
     }
-    let _ = writeln!(out, " {} |", q.n);
-    let _ = write!(out, "| {} |", l.missing);
+    let _ = write!(out, "\n| {} | {} |", l.missing, q.missing);
     for g in &q.groups {
         let _ = write!(out, " {} |", g.missing);
     }
-    let _ = writeln!(out, " {} |\n", q.missing);
+    out.push_str("\n\n");
     let _ = writeln!(out, "{}\n", l.crosstab_note);
 }
 
@@ -199,7 +207,9 @@ mod tests {
         assert!(md.contains("For få **tolker** i kommunen"), "{md}");
         assert!(md.contains("*id 4*: Helt greit \\<script\\>"), "{md}");
         assert!(md.contains("### Krysstabell etter rolle"), "{md}");
-        assert!(md.contains("| Tolk | 1 (50,0 %) | 1 (50,0 %) | 2 (50,0 %) |"), "{md}");
+        assert!(md.contains("| Tema | Totalt | a | b |"), "{md}");
+        assert!(md.contains("| Tolk | 2 (50,0 %) | 1 (50,0 %) | 1 (50,0 %) |"), "{md}");
+        assert!(md.contains("| N | 4 | 2 | 2 |") && md.contains("| Manglende svar | 1 | 1 | 0 |"), "{md}");
         assert!(md.contains("Leksikon: test (versjon "), "{md}");
         assert!(md.contains("laget med tema 9.9.9 · dato 2025-03-31"), "{md}");
         assert!(md.contains("## Spørsmål: q1") && md.contains("## Spørsmål: q2"), "{md}");
