@@ -15,22 +15,33 @@ pub fn escape(text: &str) -> String {
 fn escape_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut space = false;
-    for c in text.chars() {
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
         if c.is_whitespace() {
             space = true;
+            rest = &rest[c.len_utf8()..];
             continue;
         }
         if space && !out.is_empty() {
             out.push(' ');
         }
         space = false;
+        // Redaction labels stay readable; without a following `(` they cannot form a link.
+        if let Some(label) = REDACTION_LABELS.iter().find(|l| rest.starts_with(**l) && !rest[l.len()..].starts_with('(')) {
+            out.push_str(label);
+            rest = &rest[label.len()..];
+            continue;
+        }
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!' | '{' | '}') {
             out.push('\\');
         }
         out.push(c);
+        rest = &rest[c.len_utf8()..];
     }
     out
 }
+
+const REDACTION_LABELS: [&str; 3] = ["[FNR]", "[TLF]", "[EPOST]"];
 
 /// A line starting like a list item ("- x", "1. x") would become a list.
 fn protect_line_start(mut out: String) -> String {
@@ -190,6 +201,7 @@ mod tests {
         assert_eq!(escape("- punkt"), "\\- punkt");
         assert_eq!(escape("1. punkt"), "1\\. punkt");
         assert_eq!(escape("  Bolig  "), "Bolig");
+        assert_eq!(escape("ring [TLF] eller [EPOST], [x](y) [TLF](z)"), "ring [TLF] eller [EPOST], \\[x\\](y) \\[TLF\\](z)");
     }
 
     #[test]
