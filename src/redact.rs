@@ -51,7 +51,9 @@ pub struct Span {
 
 fn email_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}").expect("valid regex"))
+    RE.get_or_init(|| {
+        Regex::new(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}").expect("valid regex")
+    })
 }
 
 fn fnr_re() -> &'static Regex {
@@ -78,7 +80,10 @@ pub fn is_fnr(digits: &str) -> bool {
     let month = d[2] * 10 + d[3];
     let day_ok = (1..=31).contains(&day) || (41..=71).contains(&day);
     let month_ok = (1..=12).contains(&month) || (41..=52).contains(&month);
-    day_ok && month_ok && check_digit(&d[..9], &[3, 7, 6, 1, 8, 9, 4, 5, 2]) == Some(d[9]) && check_digit(&d[..10], &[5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) == Some(d[10])
+    day_ok
+        && month_ok
+        && check_digit(&d[..9], &[3, 7, 6, 1, 8, 9, 4, 5, 2]) == Some(d[9])
+        && check_digit(&d[..10], &[5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) == Some(d[10])
 }
 
 /// The mod-11 check digit for `digits` with `weights`; `None` when it would be 10
@@ -93,23 +98,42 @@ pub fn check_digit(digits: &[u32], weights: &[u32]) -> Option<u32> {
 }
 
 fn digit_before(text: &str, at: usize) -> bool {
-    text[..at].chars().next_back().is_some_and(|c| c.is_ascii_digit())
+    text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_digit())
 }
 
 fn digit_after(text: &str, at: usize) -> bool {
-    text[at..].chars().next().is_some_and(|c| c.is_ascii_digit())
+    text[at..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit())
 }
 
 /// Runs `re` over `text` from every start position, keeping matches that `accept`
 /// (the regex crate has no look-around, so boundaries are checked here, retrying one
 /// char later when a match is rejected).
-fn scan(text: &str, re: &Regex, kind: Kind, taken: &[Span], accept: impl Fn(&str, usize, usize) -> bool, out: &mut Vec<Span>) {
+fn scan(
+    text: &str,
+    re: &Regex,
+    kind: Kind,
+    taken: &[Span],
+    accept: impl Fn(&str, usize, usize) -> bool,
+    out: &mut Vec<Span>,
+) {
     let mut pos = 0;
     while pos < text.len() {
-        let Some(m) = re.find_at(text, pos) else { break };
+        let Some(m) = re.find_at(text, pos) else {
+            break;
+        };
         let overlaps = taken.iter().any(|s| s.start < m.end() && m.start() < s.end);
         if !overlaps && accept(text, m.start(), m.end()) {
-            out.push(Span { start: m.start(), end: m.end(), kind });
+            out.push(Span {
+                start: m.start(),
+                end: m.end(),
+                kind,
+            });
             pos = m.end();
         } else {
             pos = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
@@ -121,7 +145,14 @@ fn scan(text: &str, re: &Regex, kind: Kind, taken: &[Span], accept: impl Fn(&str
 pub fn find(text: &str) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut found = Vec::new();
-    scan(text, email_re(), Kind::Email, &spans, |_, _, _| true, &mut found);
+    scan(
+        text,
+        email_re(),
+        Kind::Email,
+        &spans,
+        |_, _, _| true,
+        &mut found,
+    );
     spans.append(&mut found);
     let digits_alone = |t: &str, s: usize, e: usize| !digit_before(t, s) && !digit_after(t, e);
     scan(
@@ -133,7 +164,14 @@ pub fn find(text: &str) -> Vec<Span> {
         &mut found,
     );
     spans.append(&mut found);
-    scan(text, phone_re(), Kind::Phone, &spans, digits_alone, &mut found);
+    scan(
+        text,
+        phone_re(),
+        Kind::Phone,
+        &spans,
+        digits_alone,
+        &mut found,
+    );
     spans.append(&mut found);
     spans.sort_by_key(|s| s.start);
     spans
@@ -208,7 +246,10 @@ mod tests {
     /// A valid number for the date and individual number, with both check digits
     /// computed here (None when the individual number gives a check digit of 10).
     fn make(date: &str, individual: &str) -> Option<String> {
-        let mut d: Vec<u32> = format!("{date}{individual}").chars().map(|c| c.to_digit(10).unwrap()).collect();
+        let mut d: Vec<u32> = format!("{date}{individual}")
+            .chars()
+            .map(|c| c.to_digit(10).unwrap())
+            .collect();
         let k1 = check_digit(&d, &[3, 7, 6, 1, 8, 9, 4, 5, 2])?;
         d.push(k1);
         let k2 = check_digit(&d, &[5, 4, 3, 2, 7, 6, 5, 4, 3, 2])?;
@@ -218,7 +259,9 @@ mod tests {
 
     /// The first valid number for a date, trying individual numbers from 100.
     fn valid(date: &str) -> String {
-        (100..1000).find_map(|i| make(date, &i.to_string())).unwrap()
+        (100..1000)
+            .find_map(|i| make(date, &i.to_string()))
+            .unwrap()
     }
 
     fn d_number(date: &str) -> String {
@@ -247,10 +290,16 @@ mod tests {
             let wrong = String::from_utf8(wrong).unwrap();
             assert!(!is_fnr(&wrong), "{wrong}");
             let r = redact_text(&format!("fnr {wrong}."));
-            assert_eq!(r, format!("fnr {wrong}."), "an 11-digit number failing the check is left as it is");
+            assert_eq!(
+                r,
+                format!("fnr {wrong}."),
+                "an 11-digit number failing the check is left as it is"
+            );
         }
         // A plausible check but an impossible date (day 32).
-        let bad_day = (100..1000).find_map(|i| make("320190", &i.to_string())).unwrap();
+        let bad_day = (100..1000)
+            .find_map(|i| make("320190", &i.to_string()))
+            .unwrap();
         assert!(!is_fnr(&bad_day));
         assert!(!is_fnr("0101901234"));
         assert!(!is_fnr("0101901234a"));
@@ -261,7 +310,10 @@ mod tests {
         let f = valid("241287");
         let d = d_number("030303");
         let text = format!("Mitt fnr er {f}, og D-nr: {d}. Ring meg.");
-        assert_eq!(redact_text(&text), "Mitt fnr er [FNR], og D-nr: [FNR]. Ring meg.");
+        assert_eq!(
+            redact_text(&text),
+            "Mitt fnr er [FNR], og D-nr: [FNR]. Ring meg."
+        );
         let spaced = format!("{} {}", &f[..6], &f[6..]);
         assert_eq!(redact_text(&format!("({spaced})")), "([FNR])");
         // Part of a longer digit run: not a fødselsnummer.
@@ -289,13 +341,13 @@ mod tests {
     #[test]
     fn numbers_that_are_not_phones() {
         for input in [
-            "saksnummer 123456789",     // 9 digits
-            "12345678",                 // starts with 1
-            "02345678",                 // starts with 0
-            "ca 2 000 000 kroner",      // an amount
-            "i 2023 og 2024",           // years
-            "konto 1234.56.78903",      // account number
-            "223344556",                // 9 digits
+            "saksnummer 123456789", // 9 digits
+            "12345678",             // starts with 1
+            "02345678",             // starts with 0
+            "ca 2 000 000 kroner",  // an amount
+            "i 2023 og 2024",       // years
+            "konto 1234.56.78903",  // account number
+            "223344556",            // 9 digits
         ] {
             assert_eq!(redact_text(input), input, "{input}");
         }
@@ -303,9 +355,18 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(redact_text("Skriv til ola.nordmann@nav.no eller kari+x@kommune.oslo.no."), "Skriv til [EPOST] eller [EPOST].");
-        assert_eq!(redact_text("Kontakt æsa_øy@bø.kommune.no!"), "Kontakt [EPOST]!");
-        assert_eq!(redact_text("ikke en adresse: @nav og a@b"), "ikke en adresse: @nav og a@b");
+        assert_eq!(
+            redact_text("Skriv til ola.nordmann@nav.no eller kari+x@kommune.oslo.no."),
+            "Skriv til [EPOST] eller [EPOST]."
+        );
+        assert_eq!(
+            redact_text("Kontakt æsa_øy@bø.kommune.no!"),
+            "Kontakt [EPOST]!"
+        );
+        assert_eq!(
+            redact_text("ikke en adresse: @nav og a@b"),
+            "ikke en adresse: @nav og a@b"
+        );
         // Digits inside an address are part of it, not a phone number.
         assert_eq!(redact_text("22334455@sms.no"), "[EPOST]");
     }
@@ -328,7 +389,10 @@ mod tests {
         // A highlight spanning over a label keeps the label inside it.
         let s = text.find("trenger").unwrap();
         let e = text.find("om").unwrap() + 2;
-        assert_eq!(&r.text[r.map_start(s)..r.map_end(e)], "trenger bolig, ring [TLF] om");
+        assert_eq!(
+            &r.text[r.map_start(s)..r.map_end(e)],
+            "trenger bolig, ring [TLF] om"
+        );
         assert_eq!(r.spans().count(), 2);
         assert_eq!(r.map_end(text.len()), r.text.len());
     }

@@ -20,14 +20,18 @@ const LEXICON: &str = "theme helse\nnb Helse\nnn Helse\nen Health\nterm helse*\n
 fn valid_fnr() -> String {
     let weights1 = [3, 7, 6, 1, 8, 9, 4, 5, 2];
     let weights2 = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
-    let check = |d: &[u32], w: &[u32]| match 11 - d.iter().zip(w).map(|(a, b)| a * b).sum::<u32>() % 11 {
-        11 => Some(0),
-        10 => None,
-        k => Some(k),
-    };
+    let check =
+        |d: &[u32], w: &[u32]| match 11 - d.iter().zip(w).map(|(a, b)| a * b).sum::<u32>() % 11 {
+            11 => Some(0),
+            10 => None,
+            k => Some(k),
+        };
     (100..1000)
         .find_map(|i: u32| {
-            let mut d: Vec<u32> = format!("010190{i}").chars().map(|c| c.to_digit(10).unwrap()).collect();
+            let mut d: Vec<u32> = format!("010190{i}")
+                .chars()
+                .map(|c| c.to_digit(10).unwrap())
+                .collect();
             d.push(check(&d, &weights1)?);
             d.push(check(&d, &weights2)?);
             Some(d.iter().map(|x| x.to_string()).collect())
@@ -75,8 +79,20 @@ fn report(extra: &[&str]) -> (String, String) {
     let d = tempfile::tempdir().unwrap();
     let (lex, input) = fixture(d.path());
     let out = d.path().join("rapport");
-    tema().arg("--lexicon").arg(&lex).arg("report").arg(&input).arg("-o").arg(&out).args(extra).assert().success();
-    (fs::read_to_string(out.join("report.md")).unwrap(), fs::read_to_string(out.join("report.html")).unwrap())
+    tema()
+        .arg("--lexicon")
+        .arg(&lex)
+        .arg("report")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(extra)
+        .assert()
+        .success();
+    (
+        fs::read_to_string(out.join("report.md")).unwrap(),
+        fs::read_to_string(out.join("report.html")).unwrap(),
+    )
 }
 
 #[test]
@@ -85,50 +101,99 @@ fn markdown_has_hand_counted_numbers_sorted_by_frequency() {
     let bolig = md.find("| Bolig | 4 | 50,0 % |").expect(&md);
     let tolk = md.find("| Tolk | 3 | 37,5 % |").expect(&md);
     let helse = md.find("| Helse | 0 | 0,0 % |").expect(&md);
-    assert!(bolig < tolk && tolk < helse, "sorted by frequency, not lexicon order:\n{md}");
+    assert!(
+        bolig < tolk && tolk < helse,
+        "sorted by frequency, not lexicon order:\n{md}"
+    );
     assert!(md.contains("| (uten tema) | 2 | 25,0 % |"), "{md}");
     assert!(md.contains("| N | 8 | |"), "{md}");
     assert!(md.contains("| Manglende svar | 2 | |"), "{md}");
-    assert!(md.contains("N = 8 svar med tekst. 2 manglende svar"), "{md}");
+    assert!(
+        md.contains("N = 8 svar med tekst. 2 manglende svar"),
+        "{md}"
+    );
     assert!(md.contains("## Spørsmål: svar"), "{md}");
 }
 
 #[test]
 fn html_has_the_same_numbers_bars_and_marks() {
     let (_, html) = report(&[]);
-    assert!(html.contains("<td title=\"bolig\">Bolig</td><td class=\"num\">4</td><td class=\"num\">50,0 %</td>"), "{html}");
-    assert!(html.contains("<td title=\"tolk\">Tolk</td><td class=\"num\">3</td><td class=\"num\">37,5 %</td>"));
+    assert!(
+        html.contains(
+            "<td title=\"bolig\">Bolig</td><td class=\"num\">4</td><td class=\"num\">50,0 %</td>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains(
+        "<td title=\"tolk\">Tolk</td><td class=\"num\">3</td><td class=\"num\">37,5 %</td>"
+    ));
     // Bars: one per theme plus "no theme", with count and share as text.
     assert_eq!(html.matches("<rect class=\"bar\"").count(), 3);
     assert_eq!(html.matches("<rect class=\"bar none\"").count(), 1);
     assert!(html.contains(">4 (50,0 %)</text>") && html.contains(">2 (25,0 %)</text>"));
     // Quotes highlight the matched words.
-    assert!(html.contains("stor mangel på <mark>boliger</mark> i kommunen"), "{html}");
+    assert!(
+        html.contains("stor mangel på <mark>boliger</mark> i kommunen"),
+        "{html}"
+    );
     assert!(html.contains("Vi har for få <mark>tolker</mark>, og"));
-    assert!(html.contains("<mark>Bolig</mark> og tolk er"), "only the theme's own words are marked in its quotes");
+    assert!(
+        html.contains("<mark>Bolig</mark> og tolk er"),
+        "only the theme's own words are marked in its quotes"
+    );
 }
 
 #[test]
 fn html_escapes_answers_and_is_self_contained() {
     let (md, html) = report(&[]);
-    assert!(!html.contains("<script"), "an answer's <script> is text, not markup");
+    assert!(
+        !html.contains("<script"),
+        "an answer's <script> is text, not markup"
+    );
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Helt greit egentlig."));
-    assert!(md.contains("\\<script\\>alert('x')\\</script\\> Helt greit egentlig."), "{md}");
-    for external in ["src=\"http", "href=\"http", "src='http", "href='http", "<link", "@import", "url("] {
+    assert!(
+        md.contains("\\<script\\>alert('x')\\</script\\> Helt greit egentlig."),
+        "{md}"
+    );
+    for external in [
+        "src=\"http",
+        "href=\"http",
+        "src='http",
+        "href='http",
+        "<link",
+        "@import",
+        "url(",
+    ] {
         assert!(!html.contains(external), "{external}");
     }
-    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<meta charset=\"utf-8\">") && html.contains("<style>"));
+    assert!(
+        html.starts_with("<!DOCTYPE html>")
+            && html.contains("<meta charset=\"utf-8\">")
+            && html.contains("<style>")
+    );
 }
 
 #[test]
 fn uncoded_answers_are_listed_and_missing_ones_counted_apart() {
     let (md, html) = report(&[]);
     assert!(md.contains("### Svar uten tema\n\nViser 2 av 2."), "{md}");
-    assert!(md.contains("- *id 6*:") && md.contains("- *id 9*: Vi har ingen særlige problemer å melde om."), "{md}");
-    assert!(!md.contains("*id 4*") && !md.contains("*id 5*"), "missing answers are not uncoded:\n{md}");
-    assert!(html.contains("<li><span class=\"id\">id 9</span> Vi har ingen særlige problemer å melde om.</li>"));
+    assert!(
+        md.contains("- *id 6*:")
+            && md.contains("- *id 9*: Vi har ingen særlige problemer å melde om."),
+        "{md}"
+    );
+    assert!(
+        !md.contains("*id 4*") && !md.contains("*id 5*"),
+        "missing answers are not uncoded:\n{md}"
+    );
+    assert!(html.contains(
+        "<li><span class=\"id\">id 9</span> Vi har ingen særlige problemer å melde om.</li>"
+    ));
     let (md, _) = report(&["--max-uncoded", "1"]);
-    assert!(md.contains("Viser 1 av 2.") && md.contains("*id 6*") && !md.contains("*id 9*"), "{md}");
+    assert!(
+        md.contains("Viser 1 av 2.") && md.contains("*id 6*") && !md.contains("*id 9*"),
+        "{md}"
+    );
 }
 
 #[test]
@@ -136,12 +201,30 @@ fn crosstab_by_column() {
     let (md, html) = report(&["--by", "rolle"]);
     assert!(md.contains("### Krysstabell etter rolle"), "{md}");
     assert!(md.contains("| Tema | Totalt | NAV | skole |"), "{md}");
-    assert!(md.contains("| Bolig | 4 (50,0 %) | 2 (40,0 %) | 2 (66,7 %) |"), "{md}");
-    assert!(md.contains("| Tolk | 3 (37,5 %) | 2 (40,0 %) | 1 (33,3 %) |"), "{md}");
-    assert!(md.contains("| Helse | 0 (0,0 %) | 0 (0,0 %) | 0 (0,0 %) |"), "{md}");
-    assert!(md.contains("| (uten tema) | 2 (25,0 %) | 1 (20,0 %) | 1 (33,3 %) |"), "{md}");
-    assert!(md.contains("| N | 8 | 5 | 3 |") && md.contains("| Manglende svar | 2 | 0 | 2 |"), "{md}");
-    assert!(html.contains("<h3>Krysstabell etter rolle</h3>") && html.contains("<table class=\"crosstab heat\">"));
+    assert!(
+        md.contains("| Bolig | 4 (50,0 %) | 2 (40,0 %) | 2 (66,7 %) |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Tolk | 3 (37,5 %) | 2 (40,0 %) | 1 (33,3 %) |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Helse | 0 (0,0 %) | 0 (0,0 %) | 0 (0,0 %) |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| (uten tema) | 2 (25,0 %) | 1 (20,0 %) | 1 (33,3 %) |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| N | 8 | 5 | 3 |") && md.contains("| Manglende svar | 2 | 0 | 2 |"),
+        "{md}"
+    );
+    assert!(
+        html.contains("<h3>Krysstabell etter rolle</h3>")
+            && html.contains("<table class=\"crosstab heat\">")
+    );
     assert!(html.contains("<svg class=\"grouped\""), "grouped bar chart");
     // Without --by there is no crosstab.
     let (md, html) = report(&[]);
@@ -153,22 +236,58 @@ fn unknown_by_column_is_an_input_error() {
     let d = tempfile::tempdir().unwrap();
     let (lex, input) = fixture(d.path());
     let out = d.path().join("rapport");
-    let a = tema().arg("--lexicon").arg(&lex).arg("report").arg(&input).arg("-o").arg(&out).args(["--by", "kommune"]).assert().code(3);
+    let a = tema()
+        .arg("--lexicon")
+        .arg(&lex)
+        .arg("report")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(["--by", "kommune"])
+        .assert()
+        .code(3);
     let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
-    assert!(err.contains("kommune") && err.contains("svar.csv:1"), "{err}");
+    assert!(
+        err.contains("kommune") && err.contains("svar.csv:1"),
+        "{err}"
+    );
     assert!(!out.exists(), "nothing is created on an input error");
 }
 
 #[test]
 fn labels_in_nynorsk_and_english() {
     let (md, html) = report(&["--lang", "nn", "--by", "rolle"]);
-    assert!(md.contains("# Temarapport") && md.contains("| Bustad | 4 | 50,0 % |") && md.contains("(utan tema)"), "{md}");
-    assert!(md.contains("Manglande svar") && md.contains("Døme på svar") && md.contains("laga med tema"), "{md}");
+    assert!(
+        md.contains("# Temarapport")
+            && md.contains("| Bustad | 4 | 50,0 % |")
+            && md.contains("(utan tema)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Manglande svar")
+            && md.contains("Døme på svar")
+            && md.contains("laga med tema"),
+        "{md}"
+    );
     assert!(html.contains("<html lang=\"nn\">") && html.contains("Svar utan tema"));
     let (md, html) = report(&["--lang", "en", "--by", "rolle"]);
-    assert!(md.contains("# Theme report") && md.contains("| Housing | 4 | 50.0 % |") && md.contains("| (no theme) | 2 | 25.0 % |"), "{md}");
-    assert!(md.contains("### Crosstab by rolle") && md.contains("| Theme | Total | NAV | skole |") && md.contains("Missing answers"), "{md}");
-    assert!(html.contains("<html lang=\"en\">") && html.contains("Answers with no theme") && html.contains("made with tema"));
+    assert!(
+        md.contains("# Theme report")
+            && md.contains("| Housing | 4 | 50.0 % |")
+            && md.contains("| (no theme) | 2 | 25.0 % |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("### Crosstab by rolle")
+            && md.contains("| Theme | Total | NAV | skole |")
+            && md.contains("Missing answers"),
+        "{md}"
+    );
+    assert!(
+        html.contains("<html lang=\"en\">")
+            && html.contains("Answers with no theme")
+            && html.contains("made with tema")
+    );
     assert!(!html.contains("Manglende"));
 }
 
@@ -177,10 +296,22 @@ fn footer_names_lexicon_version_tema_and_date() {
     let (md, html) = report(&[]);
     let version = env!("CARGO_PKG_VERSION");
     let footer = md.lines().last().unwrap();
-    assert!(footer.starts_with("Leksikon: test (versjon ") && footer.ends_with(&format!("· laget med tema {version} · dato 2025-01-01")), "{footer}");
-    let hash = footer.split("versjon ").nth(1).unwrap().split(')').next().unwrap();
+    assert!(
+        footer.starts_with("Leksikon: test (versjon ")
+            && footer.ends_with(&format!("· laget med tema {version} · dato 2025-01-01")),
+        "{footer}"
+    );
+    let hash = footer
+        .split("versjon ")
+        .nth(1)
+        .unwrap()
+        .split(')')
+        .next()
+        .unwrap();
     assert_eq!(hash.len(), 16, "{hash}");
-    assert!(html.contains(&format!("<code>{hash}</code>")) && html.contains("dato 2025-01-01</footer>"));
+    assert!(
+        html.contains(&format!("<code>{hash}</code>")) && html.contains("dato 2025-01-01</footer>")
+    );
     let (md, _) = report(&["--date", "2024-02-29"]);
     assert!(md.trim_end().ends_with("dato 2024-02-29"));
 }
@@ -192,8 +323,26 @@ fn output_is_reproducible_and_bad_dates_are_usage_errors() {
     assert_eq!((md1, html1), (md2, html2));
     let d = tempfile::tempdir().unwrap();
     let (lex, input) = fixture(d.path());
-    tema().arg("--lexicon").arg(&lex).arg("report").arg(&input).arg("-o").arg(d.path().join("x")).args(["--date", "2025-02-30"]).assert().code(2);
-    tema().env("SOURCE_DATE_EPOCH", "soon").arg("--lexicon").arg(&lex).arg("report").arg(&input).arg("-o").arg(d.path().join("x")).assert().code(2);
+    tema()
+        .arg("--lexicon")
+        .arg(&lex)
+        .arg("report")
+        .arg(&input)
+        .arg("-o")
+        .arg(d.path().join("x"))
+        .args(["--date", "2025-02-30"])
+        .assert()
+        .code(2);
+    tema()
+        .env("SOURCE_DATE_EPOCH", "soon")
+        .arg("--lexicon")
+        .arg(&lex)
+        .arg("report")
+        .arg(&input)
+        .arg("-o")
+        .arg(d.path().join("x"))
+        .assert()
+        .code(2);
     assert!(!d.path().join("x").exists());
 }
 
@@ -201,16 +350,36 @@ fn output_is_reproducible_and_bad_dates_are_usage_errors() {
 fn redact_replaces_personal_data_in_quotes_only_when_asked() {
     let (fnr, wrong) = (valid_fnr(), invalid_fnr());
     let (md, html) = report(&[]);
-    assert!(md.contains("22 33 44 55") && md.contains(&fnr), "without --redact quotes are verbatim");
+    assert!(
+        md.contains("22 33 44 55") && md.contains(&fnr),
+        "without --redact quotes are verbatim"
+    );
     let (md, html_r) = report(&["--redact"]);
     for doc in [&md, &html_r] {
-        assert!(!doc.contains("22 33 44 55") && !doc.contains("ola@nav.no") && !doc.contains(&fnr), "{doc}");
-        assert!(doc.contains("[TLF]") && doc.contains("[EPOST]") && doc.contains("[FNR]"), "{doc}");
-        assert!(doc.contains(&wrong), "a number failing the check digits is not a fødselsnummer");
+        assert!(
+            !doc.contains("22 33 44 55") && !doc.contains("ola@nav.no") && !doc.contains(&fnr),
+            "{doc}"
+        );
+        assert!(
+            doc.contains("[TLF]") && doc.contains("[EPOST]") && doc.contains("[FNR]"),
+            "{doc}"
+        );
+        assert!(
+            doc.contains(&wrong),
+            "a number failing the check digits is not a fødselsnummer"
+        );
     }
     // Highlights survive redaction.
-    assert!(html_r.contains("Mangel på <mark>boliger</mark>. Ring meg på [TLF] eller [EPOST], fnr [FNR]."), "{html_r}");
-    assert!(html_r.contains("[FNR], [TLF] og [EPOST]"), "the report says it was redacted");
+    assert!(
+        html_r.contains(
+            "Mangel på <mark>boliger</mark>. Ring meg på [TLF] eller [EPOST], fnr [FNR]."
+        ),
+        "{html_r}"
+    );
+    assert!(
+        html_r.contains("[FNR], [TLF] og [EPOST]"),
+        "the report says it was redacted"
+    );
     assert!(!html.contains("[FNR], [TLF] og [EPOST]"));
 }
 
@@ -223,12 +392,27 @@ fn refuses_to_overwrite_the_input_and_leaves_no_temp_files() {
     let sneaky = out.join("report.md");
     fs::copy(&input, &sneaky).unwrap();
     let before = fs::read(&sneaky).unwrap();
-    let a = tema().arg("--lexicon").arg(&lex).arg("report").arg(&sneaky).args(["--input-format", "csv", "-o"]).arg(&out).assert().code(5);
+    let a = tema()
+        .arg("--lexicon")
+        .arg(&lex)
+        .arg("report")
+        .arg(&sneaky)
+        .args(["--input-format", "csv", "-o"])
+        .arg(&out)
+        .assert()
+        .code(5);
     let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
     assert!(err.contains("same file as the input"), "{err}");
     assert_eq!(fs::read(&sneaky).unwrap(), before);
-    let names: Vec<String> = fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert_eq!(names, vec!["report.md"], "no report.html and no temporary files");
+    let names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["report.md"],
+        "no report.html and no temporary files"
+    );
 }
 
 #[test]
@@ -237,7 +421,15 @@ fn output_that_is_a_file_is_an_output_error() {
     let (lex, input) = fixture(d.path());
     let file = d.path().join("plain.txt");
     fs::write(&file, "x").unwrap();
-    tema().arg("--lexicon").arg(&lex).arg("report").arg(&input).arg("-o").arg(&file).assert().code(5);
+    tema()
+        .arg("--lexicon")
+        .arg(&lex)
+        .arg("report")
+        .arg(&input)
+        .arg("-o")
+        .arg(&file)
+        .assert()
+        .code(5);
     assert_eq!(fs::read_to_string(&file).unwrap(), "x");
 }
 
@@ -248,10 +440,21 @@ fn replaces_an_old_report_completely() {
     let out = d.path().join("rapport");
     fs::create_dir(&out).unwrap();
     fs::write(out.join("report.html"), "old").unwrap();
-    tema().arg("--lexicon").arg(&lex).arg("report").arg(&input).arg("-o").arg(&out).assert().success();
+    tema()
+        .arg("--lexicon")
+        .arg(&lex)
+        .arg("report")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
-    let mut names: Vec<String> = fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     assert_eq!(names, vec!["report.html", "report.md"]);
 }
@@ -260,14 +463,29 @@ fn replaces_an_old_report_completely() {
 fn example_file_with_the_default_lexicon() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("r");
-    tema().args(["report", "examples/svar.csv", "--by", "rolle", "-o"]).arg(&out).assert().success();
+    tema()
+        .args(["report", "examples/svar.csv", "--by", "rolle", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
     let md = fs::read_to_string(out.join("report.md")).unwrap();
     // examples/svar.csv: 20 rows, id 5 "Ingen kommentar." and id 14 blank are missing.
-    assert!(md.contains("N = 18 svar med tekst. 2 manglende svar"), "{md}");
-    assert!(md.contains("| N | 18 | 7 | 3 | 3 | 2 | 1 | 1 | 1 |"), "{md}");
+    assert!(
+        md.contains("N = 18 svar med tekst. 2 manglende svar"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| N | 18 | 7 | 3 | 3 | 2 | 1 | 1 | 1 |"),
+        "{md}"
+    );
     assert!(md.contains("Leksikon: default (versjon "), "{md}");
     let html = fs::read_to_string(out.join("report.html")).unwrap();
-    assert_eq!(html.matches("<rect class=\"bar\" x=\"300\"").count() - html.matches("style=\"fill:").count(), 18, "one bar per theme of the default lexicon");
+    assert_eq!(
+        html.matches("<rect class=\"bar\" x=\"300\"").count()
+            - html.matches("style=\"fill:").count(),
+        18,
+        "one bar per theme of the default lexicon"
+    );
 }
 
 #[test]
@@ -275,7 +493,14 @@ fn reads_standard_input() {
     let d = tempfile::tempdir().unwrap();
     let (lex, input) = fixture(d.path());
     let out = d.path().join("r");
-    tema().arg("--lexicon").arg(&lex).args(["report", "-", "--input-format", "csv", "-o"]).arg(&out).write_stdin(fs::read(&input).unwrap()).assert().success();
+    tema()
+        .arg("--lexicon")
+        .arg(&lex)
+        .args(["report", "-", "--input-format", "csv", "-o"])
+        .arg(&out)
+        .write_stdin(fs::read(&input).unwrap())
+        .assert()
+        .success();
     let md = fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("| Bolig | 4 | 50,0 % |"), "{md}");
 }

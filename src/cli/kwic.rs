@@ -91,26 +91,39 @@ pub fn run(engine: &Engine, a: KwicArgs) -> CliResult {
     let mut batch = Vec::with_capacity(BATCH);
     loop {
         batch.clear();
-        if reader.next_batch(BATCH, &mut batch).map_err(CliError::input)? == 0 {
+        if reader
+            .next_batch(BATCH, &mut batch)
+            .map_err(CliError::input)?
+            == 0
+        {
             break;
         }
         let texts: Vec<&str> = batch.iter().map(|x| x.text.as_str()).collect();
         for (answer, coded) in batch.iter().zip(engine.tag_batch(&texts)) {
             let mut last = None;
-            for hit in coded.hits.iter().filter(|h| theme.is_none_or(|t| h.theme == t)) {
+            for hit in coded
+                .hits
+                .iter()
+                .filter(|h| theme.is_none_or(|t| h.theme == t))
+            {
                 // Several rules on the same words: one line, the first rule.
                 if last == Some((hit.start, hit.end)) {
                     continue;
                 }
                 last = Some((hit.start, hit.end));
-                let (left, matched, right) = context(&answer.text, hit.start, hit.end, a.width, a.redact);
+                let (left, matched, right) =
+                    context(&answer.text, hit.start, hit.end, a.width, a.redact);
                 lines.push(KwicLine {
                     id: answer.id.clone(),
                     line: answer.line,
                     left,
                     matched,
                     right,
-                    theme: if is_theme { a.what.clone() } else { String::new() },
+                    theme: if is_theme {
+                        a.what.clone()
+                    } else {
+                        String::new()
+                    },
                     rule: engine.rule_label(hit),
                     start: hit.start,
                     end: hit.end,
@@ -133,29 +146,45 @@ pub fn run(engine: &Engine, a: KwicArgs) -> CliResult {
 
 /// An engine with one theme, `kwic`, whose only rule is `pattern`.
 fn term_engine_for(pattern: &str) -> Result<Engine, CliError> {
-    let bad = |e: &dyn std::fmt::Display| CliError::new(EXIT_LEXICON, format!("invalid term pattern `{pattern}`:\n{e}"));
+    let bad = |e: &dyn std::fmt::Display| {
+        CliError::new(
+            EXIT_LEXICON,
+            format!("invalid term pattern `{pattern}`:\n{e}"),
+        )
+    };
     if pattern.trim().is_empty() || pattern.contains(['\n', '\r']) {
         return Err(bad(&"a term pattern is one non-empty line"));
     }
     let text = format!("theme kwic\nterm {pattern}\n");
-    let lexicon = Lexicon::from_texts("kwic", &[("<term>".to_string(), text)]).map_err(|mut e| {
-        // The theme "has no term lines" only because its one term was rejected.
-        if e.0.len() > 1 {
-            e.0.retain(|x| x.line != 1);
-        }
-        bad(&e)
-    })?;
+    let lexicon =
+        Lexicon::from_texts("kwic", &[("<term>".to_string(), text)]).map_err(|mut e| {
+            // The theme "has no term lines" only because its one term was rejected.
+            if e.0.len() > 1 {
+                e.0.retain(|x| x.line != 1);
+            }
+            bad(&e)
+        })?;
     Engine::new(lexicon).map_err(|e| bad(&e))
 }
 
 /// Left context, match and right context of `text[start..end]`: at most `width` chars
 /// each side (cut at char boundaries), whitespace runs (newlines too) as one space.
 /// With `redact`, personal data is replaced first and the match maps onto the result.
-pub fn context(text: &str, start: usize, end: usize, width: usize, redact: bool) -> (String, String, String) {
+pub fn context(
+    text: &str,
+    start: usize,
+    end: usize,
+    width: usize,
+    redact: bool,
+) -> (String, String, String) {
     let redacted;
     let (text, start, end) = if redact {
         redacted = tema::redact::redact(text);
-        (redacted.text.as_str(), redacted.map_start(start), redacted.map_end(end))
+        (
+            redacted.text.as_str(),
+            redacted.map_start(start),
+            redacted.map_end(end),
+        )
     } else {
         (text, start, end)
     };
@@ -195,16 +224,36 @@ fn sort_lines(lines: &mut [KwicLine], sort: KwicSort) {
         KwicSort::Match => lines.sort_by_cached_key(|l| fold(&l.matched)),
         KwicSort::Right => lines.sort_by_cached_key(|l| fold(l.right.trim_start())),
         // Nearest word first: compare the words of the left context from the right.
-        KwicSort::Left => lines.sort_by_cached_key(|l| fold(&l.left).split_whitespace().rev().map(String::from).collect::<Vec<_>>()),
+        KwicSort::Left => lines.sort_by_cached_key(|l| {
+            fold(&l.left)
+                .split_whitespace()
+                .rev()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        }),
     }
 }
 
-fn write_text(w: &mut dyn Write, lines: &[KwicLine], width: usize, with_rule: bool) -> std::io::Result<()> {
-    let tails: Vec<String> = lines.iter().map(|l| format!("[{}]{}", l.matched, l.right)).collect();
+fn write_text(
+    w: &mut dyn Write,
+    lines: &[KwicLine],
+    width: usize,
+    with_rule: bool,
+) -> std::io::Result<()> {
+    let tails: Vec<String> = lines
+        .iter()
+        .map(|l| format!("[{}]{}", l.matched, l.right))
+        .collect();
     let tail_w = tails.iter().map(|t| t.chars().count()).max().unwrap_or(0);
     for (l, tail) in lines.iter().zip(&tails) {
         let pad = tail_w - tail.chars().count();
-        write!(w, "{:>width$}{tail}{:pad$}  {}", l.left, "", l.id.replace(['\t', '\n', '\r'], " "))?;
+        write!(
+            w,
+            "{:>width$}{tail}{:pad$}  {}",
+            l.left,
+            "",
+            l.id.replace(['\t', '\n', '\r'], " ")
+        )?;
         if with_rule {
             write!(w, "  {}", l.rule)?;
         }
@@ -214,11 +263,29 @@ fn write_text(w: &mut dyn Write, lines: &[KwicLine], width: usize, with_rule: bo
 }
 
 fn write_delimited(w: &mut dyn Write, lines: &[KwicLine], delimiter: u8) -> std::io::Result<()> {
-    let mut out = csv::WriterBuilder::new().delimiter(delimiter).from_writer(w);
-    out.write_record(["id", "line", "left", "match", "right", "theme", "rule", "start", "end"])?;
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(w);
+    out.write_record([
+        "id", "line", "left", "match", "right", "theme", "rule", "start", "end",
+    ])?;
     for l in lines {
-        let id = if delimiter == b'\t' { l.id.replace(['\t', '\n', '\r'], " ") } else { l.id.clone() };
-        out.write_record([&id, &l.line.to_string(), &l.left, &l.matched, &l.right, &l.theme, &l.rule, &l.start.to_string(), &l.end.to_string()])?;
+        let id = if delimiter == b'\t' {
+            l.id.replace(['\t', '\n', '\r'], " ")
+        } else {
+            l.id.clone()
+        };
+        out.write_record([
+            &id,
+            &l.line.to_string(),
+            &l.left,
+            &l.matched,
+            &l.right,
+            &l.theme,
+            &l.rule,
+            &l.start.to_string(),
+            &l.end.to_string(),
+        ])?;
     }
     out.flush()
 }
@@ -232,7 +299,10 @@ mod tests {
         let text = "Første linje\nmed æøå og boliger\r\n i  kommunen vår";
         let s = text.find("boliger").unwrap();
         let (l, m, r) = context(text, s, s + "boliger".len(), 10, false);
-        assert_eq!((l.as_str(), m.as_str(), r.as_str()), ("ed æøå og ", "boliger", " i kommune"));
+        assert_eq!(
+            (l.as_str(), m.as_str(), r.as_str()),
+            ("ed æøå og ", "boliger", " i kommune")
+        );
         let (l, _, r) = context(text, s, s + 7, 100, false);
         assert_eq!(l, "Første linje med æøå og ");
         assert_eq!(r, " i kommunen vår");
@@ -245,7 +315,10 @@ mod tests {
         let text = "Ring 22 33 44 55 om bolig, eller skriv til ola@nav.no.";
         let s = text.find("bolig").unwrap();
         let (l, m, r) = context(text, s, s + 5, 40, true);
-        assert_eq!((l.as_str(), m.as_str(), r.as_str()), ("Ring [TLF] om ", "bolig", ", eller skriv til [EPOST]."));
+        assert_eq!(
+            (l.as_str(), m.as_str(), r.as_str()),
+            ("Ring [TLF] om ", "bolig", ", eller skriv til [EPOST].")
+        );
         // A match inside personal data shows the label.
         let d = text.find("33").unwrap();
         let (_, m, _) = context(text, d, d + 2, 40, true);
@@ -260,7 +333,11 @@ mod tests {
         let e = term_engine_for("/[unclosed/").err().unwrap();
         assert_eq!(e.code, EXIT_LEXICON);
         assert!(e.message.contains("invalid term pattern"), "{}", e.message);
-        assert!(e.message.contains("<term>:2: invalid regular expression"), "{}", e.message);
+        assert!(
+            e.message.contains("<term>:2: invalid regular expression"),
+            "{}",
+            e.message
+        );
         assert!(!e.message.contains("no `term` lines"), "{}", e.message);
         assert!(term_engine_for("a\nb").is_err());
         assert!(term_engine_for("bolig*").is_ok());
@@ -268,8 +345,22 @@ mod tests {
 
     #[test]
     fn left_sort_uses_the_nearest_word() {
-        let line = |left: &str, id: &str| KwicLine { id: id.into(), line: 0, left: left.into(), matched: "x".into(), right: String::new(), theme: String::new(), rule: String::new(), start: 0, end: 0 };
-        let mut lines = vec![line("a zebra ", "1"), line("z apple ", "2"), line("b apple ", "3")];
+        let line = |left: &str, id: &str| KwicLine {
+            id: id.into(),
+            line: 0,
+            left: left.into(),
+            matched: "x".into(),
+            right: String::new(),
+            theme: String::new(),
+            rule: String::new(),
+            start: 0,
+            end: 0,
+        };
+        let mut lines = vec![
+            line("a zebra ", "1"),
+            line("z apple ", "2"),
+            line("b apple ", "3"),
+        ];
         sort_lines(&mut lines, KwicSort::Left);
         let ids: Vec<&str> = lines.iter().map(|l| l.id.as_str()).collect();
         assert_eq!(ids, vec!["3", "2", "1"]);

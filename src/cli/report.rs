@@ -66,18 +66,43 @@ impl From<LangArg> for Lang {
 }
 
 pub fn run(engine: &Engine, a: ReportArgs, quiet: bool) -> CliResult {
-    let source_date_epoch = std::env::var("SOURCE_DATE_EPOCH").ok().filter(|s| !s.is_empty());
-    let date = date::report_date(a.date.as_deref(), source_date_epoch.as_deref(), std::time::SystemTime::now()).map_err(|e| CliError::new(2, e))?;
+    let source_date_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let date = date::report_date(
+        a.date.as_deref(),
+        source_date_epoch.as_deref(),
+        std::time::SystemTime::now(),
+    )
+    .map_err(|e| CliError::new(2, e))?;
     let mut reader = open_input(&a.input)?;
     let by = match &a.by {
-        Some(col) => Some((reader.column_index(col).map_err(CliError::input)?, col.clone())),
+        Some(col) => Some((
+            reader.column_index(col).map_err(CliError::input)?,
+            col.clone(),
+        )),
         None => None,
     };
 
     // Claim the outputs before the (possibly long) coding, so a wrong -o fails fast.
-    std::fs::create_dir_all(&a.output).map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot create the output folder {}: {e}", a.output.display())))?;
-    let inputs: Vec<&Path> = [a.input.input.as_str()].into_iter().filter(|i| *i != "-").map(Path::new).collect();
-    let create = |name: &str| AtomicOutput::create(&a.output.join(name), &inputs).map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()));
+    std::fs::create_dir_all(&a.output).map_err(|e| {
+        CliError::new(
+            EXIT_OUTPUT,
+            format!(
+                "cannot create the output folder {}: {e}",
+                a.output.display()
+            ),
+        )
+    })?;
+    let inputs: Vec<&Path> = [a.input.input.as_str()]
+        .into_iter()
+        .filter(|i| *i != "-")
+        .map(Path::new)
+        .collect();
+    let create = |name: &str| {
+        AtomicOutput::create(&a.output.join(name), &inputs)
+            .map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))
+    };
     let mut md_out = create("report.md")?;
     let mut html_out = create("report.html")?;
 
@@ -95,7 +120,11 @@ pub fn run(engine: &Engine, a: ReportArgs, quiet: bool) -> CliResult {
     let mut answers = 0u64;
     loop {
         batch.clear();
-        if reader.next_batch(BATCH, &mut batch).map_err(CliError::input)? == 0 {
+        if reader
+            .next_batch(BATCH, &mut batch)
+            .map_err(CliError::input)?
+            == 0
+        {
             break;
         }
         let texts: Vec<&str> = batch.iter().map(|x| x.text.as_str()).collect();
@@ -109,17 +138,35 @@ pub fn run(engine: &Engine, a: ReportArgs, quiet: bool) -> CliResult {
     progress.finish();
     let summary = builder.finish();
 
-    let source = Path::new(reader.source()).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| reader.source().to_string());
-    let meta = ReportMeta { lexicon: engine.lexicon(), lang: a.lang.into(), date: &date, tema_version: env!("CARGO_PKG_VERSION"), source: &source };
+    let source = Path::new(reader.source())
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| reader.source().to_string());
+    let meta = ReportMeta {
+        lexicon: engine.lexicon(),
+        lang: a.lang.into(),
+        date: &date,
+        tema_version: env!("CARGO_PKG_VERSION"),
+        source: &source,
+    };
     let written = (|| {
         md_out.write_all(markdown::render(&summary, &meta).as_bytes())?;
         html_out.write_all(html::render(&summary, &meta).as_bytes())?;
         md_out.commit()?;
         html_out.commit()
     })();
-    written.map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write the report in {}: {e}", a.output.display())))?;
+    written.map_err(|e| {
+        CliError::new(
+            EXIT_OUTPUT,
+            format!("cannot write the report in {}: {e}", a.output.display()),
+        )
+    })?;
     if !quiet {
-        eprintln!("wrote {} and {} ({answers} answers)", a.output.join("report.md").display(), a.output.join("report.html").display());
+        eprintln!(
+            "wrote {} and {} ({answers} answers)",
+            a.output.join("report.md").display(),
+            a.output.join("report.html").display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -32,10 +32,19 @@ fn is_leap(y: i64) -> bool {
 pub fn parse_date(s: &str) -> Result<String, String> {
     let bad = || format!("invalid date `{s}`: expected yyyy-mm-dd, e.g. 2025-03-31");
     let parts: Vec<&str> = s.split('-').collect();
-    if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 || !s.chars().all(|c| c.is_ascii_digit() || c == '-') {
+    if parts.len() != 3
+        || parts[0].len() != 4
+        || parts[1].len() != 2
+        || parts[2].len() != 2
+        || !s.chars().all(|c| c.is_ascii_digit() || c == '-')
+    {
         return Err(bad());
     }
-    let (y, m, d): (i64, u32, u32) = (parts[0].parse().map_err(|_| bad())?, parts[1].parse().map_err(|_| bad())?, parts[2].parse().map_err(|_| bad())?);
+    let (y, m, d): (i64, u32, u32) = (
+        parts[0].parse().map_err(|_| bad())?,
+        parts[1].parse().map_err(|_| bad())?,
+        parts[2].parse().map_err(|_| bad())?,
+    );
     let days_in_month = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -51,12 +60,18 @@ pub fn parse_date(s: &str) -> Result<String, String> {
 
 /// The date to print: `given` (from `--date`), else `source_date_epoch` (the
 /// environment variable's value), else `now`.
-pub fn report_date(given: Option<&str>, source_date_epoch: Option<&str>, now: SystemTime) -> Result<String, String> {
+pub fn report_date(
+    given: Option<&str>,
+    source_date_epoch: Option<&str>,
+    now: SystemTime,
+) -> Result<String, String> {
     if let Some(g) = given {
         return parse_date(g);
     }
     if let Some(e) = source_date_epoch {
-        let secs: i64 = e.trim().parse().map_err(|_| format!("invalid SOURCE_DATE_EPOCH `{e}`: expected seconds since 1970-01-01"))?;
+        let secs: i64 = e.trim().parse().map_err(|_| {
+            format!("invalid SOURCE_DATE_EPOCH `{e}`: expected seconds since 1970-01-01")
+        })?;
         return Ok(date_of_epoch_seconds(secs));
     }
     let secs = match now.duration_since(UNIX_EPOCH) {
@@ -90,9 +105,19 @@ mod tests {
         for days in -25_566..47_482 {
             let cur = civil_from_days(days);
             let next_in_month = (prev.0, prev.1, prev.2 + 1);
-            let next_month = if prev.1 == 12 { (prev.0 + 1, 1, 1) } else { (prev.0, prev.1 + 1, 1) };
-            assert!(cur == next_in_month || cur == next_month, "{prev:?} -> {cur:?}");
-            assert!(parse_date(&format!("{:04}-{:02}-{:02}", cur.0, cur.1, cur.2)).is_ok(), "{cur:?}");
+            let next_month = if prev.1 == 12 {
+                (prev.0 + 1, 1, 1)
+            } else {
+                (prev.0, prev.1 + 1, 1)
+            };
+            assert!(
+                cur == next_in_month || cur == next_month,
+                "{prev:?} -> {cur:?}"
+            );
+            assert!(
+                parse_date(&format!("{:04}-{:02}-{:02}", cur.0, cur.1, cur.2)).is_ok(),
+                "{cur:?}"
+            );
             prev = cur;
         }
         assert_eq!(prev, (2099, 12, 31));
@@ -101,15 +126,30 @@ mod tests {
     #[test]
     fn date_sources_in_order() {
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(report_date(Some("2025-01-31"), Some("0"), now).unwrap(), "2025-01-31");
+        assert_eq!(
+            report_date(Some("2025-01-31"), Some("0"), now).unwrap(),
+            "2025-01-31"
+        );
         assert_eq!(report_date(None, Some("86400"), now).unwrap(), "1970-01-02");
         assert_eq!(report_date(None, None, now).unwrap(), "2023-11-14");
-        assert!(report_date(None, Some("i går"), now).unwrap_err().contains("SOURCE_DATE_EPOCH"));
+        assert!(report_date(None, Some("i går"), now)
+            .unwrap_err()
+            .contains("SOURCE_DATE_EPOCH"));
     }
 
     #[test]
     fn bad_dates_are_rejected() {
-        for bad in ["2025-02-29", "2025-13-01", "2025-00-10", "2025-1-1", "25-01-01", "2025/01/01", "2025-01-32", "2025-01-0x", ""] {
+        for bad in [
+            "2025-02-29",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-1-1",
+            "25-01-01",
+            "2025/01/01",
+            "2025-01-32",
+            "2025-01-0x",
+            "",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
         assert!(parse_date("2024-02-29").is_ok());

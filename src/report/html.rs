@@ -2,7 +2,7 @@
 //! external assets) that opens offline and prints cleanly. Every text from the data or
 //! the lexicon is escaped.
 
-use super::summary::{GroupCounts, Lang, Quote, QuestionSummary, ReportMeta, Summary};
+use super::summary::{GroupCounts, Lang, QuestionSummary, Quote, ReportMeta, Summary};
 use std::fmt::Write;
 
 /// Themes shown in the grouped bar chart of a crosstab (the table has all of them).
@@ -10,7 +10,9 @@ const CROSSTAB_CHART_THEMES: usize = 6;
 /// Groups shown in the grouped bar chart (the largest by N; the table has all).
 const CROSSTAB_CHART_GROUPS: usize = 8;
 /// Colours for groups in the grouped bar chart (colour-blind-safe Okabe–Ito order).
-const GROUP_COLOURS: [&str; CROSSTAB_CHART_GROUPS] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+const GROUP_COLOURS: [&str; CROSSTAB_CHART_GROUPS] = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+];
 
 const CSS: &str = r#"
 :root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --bar: #2563a8; --none: #9aa4ae; }
@@ -106,7 +108,7 @@ fn quote_html(q: &Quote) -> String {
     out
 }
 
-fn group_label<'a>(g: &'a GroupCounts, lang: Lang) -> &'a str {
+fn group_label(g: &GroupCounts, lang: Lang) -> &str {
     if g.value.trim().is_empty() {
         lang.labels().blank_group
     } else {
@@ -126,14 +128,26 @@ pub fn render(summary: &Summary, meta: &ReportMeta) -> String {
         escape(meta.source),
         CSS
     );
-    let _ = writeln!(out, "<header>\n<h1>{}</h1>\n<p class=\"meta\">{}: {} · {}</p>", escape(l.title), l.file, escape(meta.source), meta.date);
+    let _ = writeln!(
+        out,
+        "<header>\n<h1>{}</h1>\n<p class=\"meta\">{}: {} · {}</p>",
+        escape(l.title),
+        l.file,
+        escape(meta.source),
+        meta.date
+    );
     if summary.redacted {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(l.redacted));
     }
     if summary.questions.len() > 1 {
         out.push_str("<nav><ol>\n");
         for (i, q) in summary.questions.iter().enumerate() {
-            let _ = writeln!(out, "<li><a href=\"#q{}\">{}</a></li>", i + 1, escape(&q.question));
+            let _ = writeln!(
+                out,
+                "<li><a href=\"#q{}\">{}</a></li>",
+                i + 1,
+                escape(&q.question)
+            );
         }
         out.push_str("</ol></nav>\n");
     }
@@ -157,13 +171,23 @@ pub fn render(summary: &Summary, meta: &ReportMeta) -> String {
     out
 }
 
-fn question(out: &mut String, number: usize, q: &QuestionSummary, by: Option<&str>, meta: &ReportMeta) {
+fn question(
+    out: &mut String,
+    number: usize,
+    q: &QuestionSummary,
+    by: Option<&str>,
+    meta: &ReportMeta,
+) {
     let l = meta.lang.labels();
     let lang = meta.lang;
     let themes = &meta.lexicon.themes;
     let _ = writeln!(out, "<section class=\"question\" id=\"q{number}\">");
     let _ = writeln!(out, "<h2>{}: {}</h2>", l.question, escape(&q.question));
-    let _ = writeln!(out, "<p class=\"summary\">{}</p>", escape(&lang.summary_line(q.n, q.missing, q.no_theme)));
+    let _ = writeln!(
+        out,
+        "<p class=\"summary\">{}</p>",
+        escape(&lang.summary_line(q.n, q.missing, q.no_theme))
+    );
 
     let order = q.by_frequency();
     bar_chart(out, q, &order, meta);
@@ -183,22 +207,49 @@ fn question(out: &mut String, number: usize, q: &QuestionSummary, by: Option<&st
             lang.percent(q.themes[t], q.n)
         );
     }
-    let _ = writeln!(out, "<tr class=\"no-theme\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>", l.no_theme, q.no_theme, lang.percent(q.no_theme, q.n));
-    let _ = writeln!(out, "<tr class=\"base\"><td>N</td><td class=\"num\">{}</td><td></td></tr>", q.n);
-    let _ = writeln!(out, "<tr><td>{}</td><td class=\"num\">{}</td><td></td></tr>\n</tbody>\n</table>", l.missing, q.missing);
+    let _ = writeln!(
+        out,
+        "<tr class=\"no-theme\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+        l.no_theme,
+        q.no_theme,
+        lang.percent(q.no_theme, q.n)
+    );
+    let _ = writeln!(
+        out,
+        "<tr class=\"base\"><td>N</td><td class=\"num\">{}</td><td></td></tr>",
+        q.n
+    );
+    let _ = writeln!(
+        out,
+        "<tr><td>{}</td><td class=\"num\">{}</td><td></td></tr>\n</tbody>\n</table>",
+        l.missing, q.missing
+    );
     let _ = writeln!(out, "<p class=\"note\">{}</p>", l.several_themes);
 
     if let (Some(col), false) = (by, q.groups.is_empty()) {
         crosstab(out, q, &order, col, meta);
     }
 
-    let with_quotes: Vec<usize> = order.iter().copied().filter(|&t| q.themes[t] > 0 && !q.quotes[t].is_empty()).collect();
+    let with_quotes: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&t| q.themes[t] > 0 && !q.quotes[t].is_empty())
+        .collect();
     if !with_quotes.is_empty() {
         let _ = writeln!(out, "<h3>{}</h3>", l.examples);
         for t in with_quotes {
-            let _ = writeln!(out, "<div class=\"theme-quotes\">\n<h4>{}</h4>", escape(&lang.examples_of(&lang.theme_label(&themes[t]), q.themes[t])));
+            let _ = writeln!(
+                out,
+                "<div class=\"theme-quotes\">\n<h4>{}</h4>",
+                escape(&lang.examples_of(&lang.theme_label(&themes[t]), q.themes[t]))
+            );
             for quote in &q.quotes[t] {
-                let _ = writeln!(out, "<blockquote><p>{} <span class=\"id\">id {}</span></p></blockquote>", quote_html(quote), escape(&quote.id));
+                let _ = writeln!(
+                    out,
+                    "<blockquote><p>{} <span class=\"id\">id {}</span></p></blockquote>",
+                    quote_html(quote),
+                    escape(&quote.id)
+                );
             }
             out.push_str("</div>\n");
         }
@@ -208,9 +259,18 @@ fn question(out: &mut String, number: usize, q: &QuestionSummary, by: Option<&st
     if q.no_theme == 0 {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", l.none_uncoded);
     } else {
-        let _ = writeln!(out, "<p class=\"note\">{}</p>\n<ol class=\"uncoded\">", escape(&lang.uncoded_note(q.uncoded.len(), q.no_theme)));
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">{}</p>\n<ol class=\"uncoded\">",
+            escape(&lang.uncoded_note(q.uncoded.len(), q.no_theme))
+        );
         for u in &q.uncoded {
-            let _ = writeln!(out, "<li><span class=\"id\">id {}</span> {}</li>", escape(&u.id), escape(&u.text));
+            let _ = writeln!(
+                out,
+                "<li><span class=\"id\">id {}</span> {}</li>",
+                escape(&u.id),
+                escape(&u.text)
+            );
         }
         out.push_str("</ol>\n");
     }
@@ -227,9 +287,21 @@ const BAR_H: f64 = 18.0;
 
 /// One bar: label (right-aligned before the bar), track, bar, value after the bar.
 #[allow(clippy::too_many_arguments)]
-fn bar(out: &mut String, y: f64, label: &str, tooltip: &str, fraction: f64, value: &str, class: &str, fill: Option<&str>, bar_h: f64) {
+fn bar(
+    out: &mut String,
+    y: f64,
+    label: &str,
+    tooltip: &str,
+    fraction: f64,
+    value: &str,
+    class: &str,
+    fill: Option<&str>,
+    bar_h: f64,
+) {
     let w = (BAR_MAX * fraction).max(if fraction > 0.0 { 1.5 } else { 0.0 });
-    let fill = fill.map(|f| format!(" style=\"fill:{f}\"")).unwrap_or_default();
+    let fill = fill
+        .map(|f| format!(" style=\"fill:{f}\""))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "<g><title>{tooltip}</title><text x=\"{lx:.0}\" y=\"{ty:.1}\" text-anchor=\"end\">{label}</text>\
@@ -249,7 +321,13 @@ fn bar_chart(out: &mut String, q: &QuestionSummary, order: &[usize], meta: &Repo
     let lang = meta.lang;
     let rows = order.len() + 1;
     let height = rows as f64 * ROW_H + 8.0;
-    let max = order.iter().map(|&t| q.themes[t]).chain([q.no_theme]).max().unwrap_or(0).max(1) as f64;
+    let max = order
+        .iter()
+        .map(|&t| q.themes[t])
+        .chain([q.no_theme])
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
     let caption = format!("{} (N = {})", l.chart, q.n);
     let _ = writeln!(
         out,
@@ -262,12 +340,32 @@ fn bar_chart(out: &mut String, q: &QuestionSummary, order: &[usize], meta: &Repo
         let label = lang.theme_label(&meta.lexicon.themes[t]);
         let value = format!("{} ({})", q.themes[t], lang.percent(q.themes[t], q.n));
         let tip = escape(&format!("{label}: {value}"));
-        bar(out, y, &escape(&short(&label, 40)), &tip, q.themes[t] as f64 / max, &value, "bar", None, BAR_H);
+        bar(
+            out,
+            y,
+            &escape(&short(&label, 40)),
+            &tip,
+            q.themes[t] as f64 / max,
+            &value,
+            "bar",
+            None,
+            BAR_H,
+        );
         y += ROW_H;
     }
     let value = format!("{} ({})", q.no_theme, lang.percent(q.no_theme, q.n));
     let tip = escape(&format!("{}: {value}", l.no_theme));
-    bar(out, y, l.no_theme, &tip, q.no_theme as f64 / max, &value, "bar none", None, BAR_H);
+    bar(
+        out,
+        y,
+        l.no_theme,
+        &tip,
+        q.no_theme as f64 / max,
+        &value,
+        "bar none",
+        None,
+        BAR_H,
+    );
     out.push_str("</svg>\n</figure>\n");
 }
 
@@ -292,28 +390,56 @@ fn crosstab(out: &mut String, q: &QuestionSummary, order: &[usize], col: &str, m
         format!("<td class=\"num\" style=\"background:rgba(37,99,168,{alpha:.2})\">{count} <small>({})</small></td>", lang.percent(count, n))
     };
     // Total first, so it stays in view when many groups make the table scroll.
-    let plain = |count: usize, n: usize| format!("<td class=\"num\">{count} <small>({})</small></td>", lang.percent(count, n));
+    let plain = |count: usize, n: usize| {
+        format!(
+            "<td class=\"num\">{count} <small>({})</small></td>",
+            lang.percent(count, n)
+        )
+    };
     let _ = write!(out, "<div class=\"table-wrap\">\n<table class=\"crosstab heat\">\n<thead><tr><th>{}</th><th class=\"num total\">{}</th>", l.theme, l.total);
     for g in &q.groups {
-        let _ = write!(out, "<th class=\"num\">{}</th>", escape(group_label(g, lang)));
+        let _ = write!(
+            out,
+            "<th class=\"num\">{}</th>",
+            escape(group_label(g, lang))
+        );
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for &t in order {
-        let _ = write!(out, "<tr><td title=\"{}\">{}</td>{}", escape(&themes[t].id), escape(&lang.theme_label(&themes[t])), plain(q.themes[t], q.n));
+        let _ = write!(
+            out,
+            "<tr><td title=\"{}\">{}</td>{}",
+            escape(&themes[t].id),
+            escape(&lang.theme_label(&themes[t])),
+            plain(q.themes[t], q.n)
+        );
         for g in &q.groups {
             out.push_str(&cell(g.themes[t], g.n));
         }
         out.push_str("</tr>\n");
     }
-    let _ = write!(out, "<tr class=\"no-theme\"><td>{}</td>{}", l.no_theme, plain(q.no_theme, q.n));
+    let _ = write!(
+        out,
+        "<tr class=\"no-theme\"><td>{}</td>{}",
+        l.no_theme,
+        plain(q.no_theme, q.n)
+    );
     for g in &q.groups {
         out.push_str(&plain(g.no_theme, g.n));
     }
-    let _ = write!(out, "</tr>\n<tr class=\"base\"><td>N</td><td class=\"num\">{}</td>", q.n);
+    let _ = write!(
+        out,
+        "</tr>\n<tr class=\"base\"><td>N</td><td class=\"num\">{}</td>",
+        q.n
+    );
     for g in &q.groups {
         let _ = write!(out, "<td class=\"num\">{}</td>", g.n);
     }
-    let _ = write!(out, "</tr>\n<tr><td>{}</td><td class=\"num\">{}</td>", l.missing, q.missing);
+    let _ = write!(
+        out,
+        "</tr>\n<tr><td>{}</td><td class=\"num\">{}</td>",
+        l.missing, q.missing
+    );
     for g in &q.groups {
         let _ = write!(out, "<td class=\"num\">{}</td>", g.missing);
     }
@@ -325,7 +451,12 @@ fn crosstab(out: &mut String, q: &QuestionSummary, order: &[usize], col: &str, m
 fn grouped_bars(out: &mut String, q: &QuestionSummary, order: &[usize], meta: &ReportMeta) {
     let lang = meta.lang;
     let l = lang.labels();
-    let shown_themes: Vec<usize> = order.iter().copied().filter(|&t| q.themes[t] > 0).take(CROSSTAB_CHART_THEMES).collect();
+    let shown_themes: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&t| q.themes[t] > 0)
+        .take(CROSSTAB_CHART_THEMES)
+        .collect();
     // The largest groups, shown in first-seen order.
     let mut groups: Vec<usize> = (0..q.groups.len()).filter(|&g| q.groups[g].n > 0).collect();
     groups.sort_by_key(|&g| (std::cmp::Reverse(q.groups[g].n), g));
@@ -335,13 +466,31 @@ fn grouped_bars(out: &mut String, q: &QuestionSummary, order: &[usize], meta: &R
         return;
     }
     let share = |count: usize, n: usize| if n == 0 { 0.0 } else { count as f64 / n as f64 };
-    let max = shown_themes.iter().flat_map(|&t| groups.iter().map(move |&g| share(q.groups[g].themes[t], q.groups[g].n))).fold(0.0_f64, f64::max).max(f64::EPSILON);
+    let max = shown_themes
+        .iter()
+        .flat_map(|&t| {
+            groups
+                .iter()
+                .map(move |&g| share(q.groups[g].themes[t], q.groups[g].n))
+        })
+        .fold(0.0_f64, f64::max)
+        .max(f64::EPSILON);
     let (row_h, bar_h, head_h, gap) = (16.0, 13.0, 22.0, 10.0);
     let block_h = head_h + groups.len() as f64 * row_h + gap;
     let height = shown_themes.len() as f64 * block_h + 4.0;
-    let _ = writeln!(out, "<figure class=\"chart\">\n<figcaption>{}</figcaption>\n<div class=\"legend\">", l.crosstab_chart);
+    let _ = writeln!(
+        out,
+        "<figure class=\"chart\">\n<figcaption>{}</figcaption>\n<div class=\"legend\">",
+        l.crosstab_chart
+    );
     for (i, &g) in groups.iter().enumerate() {
-        let _ = write!(out, "<span><i style=\"background:{}\"></i>{} (N = {})</span>", GROUP_COLOURS[i], escape(group_label(&q.groups[g], lang)), q.groups[g].n);
+        let _ = write!(
+            out,
+            "<span><i style=\"background:{}\"></i>{} (N = {})</span>",
+            GROUP_COLOURS[i],
+            escape(group_label(&q.groups[g], lang)),
+            q.groups[g].n
+        );
     }
     let _ = writeln!(
         out,
@@ -351,14 +500,29 @@ fn grouped_bars(out: &mut String, q: &QuestionSummary, order: &[usize], meta: &R
     let mut y = 4.0;
     for &t in &shown_themes {
         let label = lang.theme_label(&meta.lexicon.themes[t]);
-        let _ = writeln!(out, "<text class=\"block\" x=\"0\" y=\"{:.1}\">{}</text>", y + 15.0, escape(&short(&label, 60)));
+        let _ = writeln!(
+            out,
+            "<text class=\"block\" x=\"0\" y=\"{:.1}\">{}</text>",
+            y + 15.0,
+            escape(&short(&label, 60))
+        );
         y += head_h;
         for (i, &g) in groups.iter().enumerate() {
             let gc = &q.groups[g];
             let name = group_label(gc, lang);
             let value = format!("{} ({})", gc.themes[t], lang.percent(gc.themes[t], gc.n));
             let tip = escape(&format!("{label} – {name}: {value}"));
-            bar(out, y, &escape(&short(name, 40)), &tip, share(gc.themes[t], gc.n) / max, &value, "bar", Some(GROUP_COLOURS[i]), bar_h);
+            bar(
+                out,
+                y,
+                &escape(&short(name, 40)),
+                &tip,
+                share(gc.themes[t], gc.n) / max,
+                &value,
+                "bar",
+                Some(GROUP_COLOURS[i]),
+                bar_h,
+            );
             y += row_h;
         }
         y += gap;
@@ -373,13 +537,25 @@ mod tests {
 
     fn render_nb() -> String {
         let (lex, summary) = test_fixture();
-        render(&summary, &ReportMeta { lexicon: &lex, lang: Lang::Nb, date: "2025-03-31", tema_version: "9.9.9", source: "svar <1>.csv" })
+        render(
+            &summary,
+            &ReportMeta {
+                lexicon: &lex,
+                lang: Lang::Nb,
+                date: "2025-03-31",
+                tema_version: "9.9.9",
+                source: "svar <1>.csv",
+            },
+        )
     }
 
     #[test]
     fn escapes_answers_and_names() {
         let html = render_nb();
-        assert!(!html.contains("<script>"), "an answer's <script> must be escaped");
+        assert!(
+            !html.contains("<script>"),
+            "an answer's <script> must be escaped"
+        );
         assert!(html.contains("Helt greit &lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(html.contains("svar &lt;1&gt;.csv"));
         assert_eq!(escape(r#"a&b<"c">'"#), "a&amp;b&lt;&quot;c&quot;&gt;&#39;");
@@ -388,23 +564,43 @@ mod tests {
     #[test]
     fn self_contained() {
         let html = render_nb();
-        for external in ["src=", "href=\"http", "href='http", "@import", "url(", "<script", "<link"] {
+        for external in [
+            "src=",
+            "href=\"http",
+            "href='http",
+            "@import",
+            "url(",
+            "<script",
+            "<link",
+        ] {
             assert!(!html.contains(external), "{external}");
         }
         // The only URL is the SVG namespace, which is never fetched.
-        assert_eq!(html.matches("http").count(), html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count());
+        assert_eq!(
+            html.matches("http").count(),
+            html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
+        );
     }
 
     #[test]
     fn counts_bars_marks_crosstab_and_footer() {
         let html = render_nb();
         // Frequency order in the table: Tolk (2), Bolig (1), Helse (0).
-        let tolk = html.find("<td title=\"tolk\">Tolk</td><td class=\"num\">2</td><td class=\"num\">50,0 %</td>").expect(&html);
+        let tolk = html
+            .find(
+                "<td title=\"tolk\">Tolk</td><td class=\"num\">2</td><td class=\"num\">50,0 %</td>",
+            )
+            .expect(&html);
         let bolig = html.find("<td title=\"bolig\">Bolig</td><td class=\"num\">1</td><td class=\"num\">25,0 %</td>").unwrap();
-        let helse = html.find("<td title=\"helse\">Helse</td><td class=\"num\">0</td>").unwrap();
+        let helse = html
+            .find("<td title=\"helse\">Helse</td><td class=\"num\">0</td>")
+            .unwrap();
         assert!(tolk < bolig && bolig < helse);
         // One bar per theme and one for "no theme", per question.
-        assert_eq!(html.matches("<rect class=\"bar\"").count() - html.matches("style=\"fill:").count(), 2 * 3);
+        assert_eq!(
+            html.matches("<rect class=\"bar\"").count() - html.matches("style=\"fill:").count(),
+            2 * 3
+        );
         assert_eq!(html.matches("<rect class=\"bar none\"").count(), 2);
         assert!(html.contains("For få <mark>tolker</mark> i kommunen"));
         assert!(html.contains("<h3>Krysstabell etter rolle</h3>"));
@@ -423,7 +619,16 @@ mod tests {
         let (lex, mut summary) = test_fixture();
         summary.questions[1].n = 0;
         summary.questions[1].themes = vec![0; 3];
-        let html = render(&summary, &ReportMeta { lexicon: &lex, lang: Lang::En, date: "d", tema_version: "v", source: "s" });
+        let html = render(
+            &summary,
+            &ReportMeta {
+                lexicon: &lex,
+                lang: Lang::En,
+                date: "d",
+                tema_version: "v",
+                source: "s",
+            },
+        );
         assert!(!html.contains("NaN") && !html.contains("inf"));
     }
 }

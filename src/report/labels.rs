@@ -182,9 +182,15 @@ impl Lang {
     /// The note above the list of uncoded answers.
     pub fn uncoded_note(self, shown: usize, total: usize) -> String {
         match self {
-            Lang::Nb => format!("Viser {shown} av {total}. Les dem for å se om leksikonet mangler ord."),
-            Lang::Nn => format!("Viser {shown} av {total}. Les dei for å sjå om leksikonet manglar ord."),
-            Lang::En => format!("Showing {shown} of {total}. Read them to see whether the lexicon misses words."),
+            Lang::Nb => {
+                format!("Viser {shown} av {total}. Les dem for å se om leksikonet mangler ord.")
+            }
+            Lang::Nn => {
+                format!("Viser {shown} av {total}. Les dei for å sjå om leksikonet manglar ord.")
+            }
+            Lang::En => format!(
+                "Showing {shown} of {total}. Read them to see whether the lexicon misses words."
+            ),
         }
     }
 

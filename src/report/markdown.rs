@@ -1,7 +1,7 @@
 //! Markdown report renderer: the same content as the HTML report, as tables and quotes
 //! that paste cleanly into a document.
 
-use super::summary::{GroupCounts, Quote, QuestionSummary, ReportMeta, Summary};
+use super::summary::{GroupCounts, QuestionSummary, Quote, ReportMeta, Summary};
 use std::fmt::Write;
 
 /// Escapes text for Markdown (CommonMark): backslash before punctuation that could
@@ -27,12 +27,31 @@ fn escape_inline(text: &str) -> String {
         }
         space = false;
         // Redaction labels stay readable; without a following `(` they cannot form a link.
-        if let Some(label) = REDACTION_LABELS.iter().find(|l| rest.starts_with(**l) && !rest[l.len()..].starts_with('(')) {
+        if let Some(label) = REDACTION_LABELS
+            .iter()
+            .find(|l| rest.starts_with(**l) && !rest[l.len()..].starts_with('('))
+        {
             out.push_str(label);
             rest = &rest[label.len()..];
             continue;
         }
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!' | '{' | '}') {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '|'
+                | '#'
+                | '~'
+                | '&'
+                | '!'
+                | '{'
+                | '}'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -74,7 +93,12 @@ fn quote_text(q: &Quote) -> String {
             out.push(' ');
         }
     }
-    protect_line_start(out.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
+    protect_line_start(
+        out.split(' ')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 fn group_label<'a>(g: &'a GroupCounts, meta: &ReportMeta<'a>) -> &'a str {
@@ -119,11 +143,27 @@ fn question(out: &mut String, q: &QuestionSummary, by: Option<&str>, meta: &Repo
     let themes = &meta.lexicon.themes;
     let _ = writeln!(out, "## {}: {}\n", l.question, escape(&q.question));
     let _ = writeln!(out, "{}\n", lang.summary_line(q.n, q.missing, q.no_theme));
-    let _ = writeln!(out, "| {} | {} | {} |\n| --- | ---: | ---: |", l.theme, l.answers, l.share);
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} |\n| --- | ---: | ---: |",
+        l.theme, l.answers, l.share
+    );
     for t in q.by_frequency() {
-        let _ = writeln!(out, "| {} | {} | {} |", escape(&lang.theme_label(&themes[t])), q.themes[t], lang.percent(q.themes[t], q.n));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            escape(&lang.theme_label(&themes[t])),
+            q.themes[t],
+            lang.percent(q.themes[t], q.n)
+        );
     }
-    let _ = writeln!(out, "| {} | {} | {} |", escape(l.no_theme), q.no_theme, lang.percent(q.no_theme, q.n));
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} |",
+        escape(l.no_theme),
+        q.no_theme,
+        lang.percent(q.no_theme, q.n)
+    );
     let _ = writeln!(out, "| N | {} | |", q.n);
     let _ = writeln!(out, "| {} | {} | |\n", l.missing, q.missing);
     let _ = writeln!(out, "{}\n", l.several_themes);
@@ -132,13 +172,26 @@ fn question(out: &mut String, q: &QuestionSummary, by: Option<&str>, meta: &Repo
         crosstab(out, q, col, meta);
     }
 
-    let with_quotes: Vec<usize> = q.by_frequency().into_iter().filter(|&t| q.themes[t] > 0 && !q.quotes[t].is_empty()).collect();
+    let with_quotes: Vec<usize> = q
+        .by_frequency()
+        .into_iter()
+        .filter(|&t| q.themes[t] > 0 && !q.quotes[t].is_empty())
+        .collect();
     if !with_quotes.is_empty() {
         let _ = writeln!(out, "### {}\n", l.examples);
         for t in with_quotes {
-            let _ = writeln!(out, "#### {}\n", escape(&lang.examples_of(&lang.theme_label(&themes[t]), q.themes[t])));
+            let _ = writeln!(
+                out,
+                "#### {}\n",
+                escape(&lang.examples_of(&lang.theme_label(&themes[t]), q.themes[t]))
+            );
             for quote in &q.quotes[t] {
-                let _ = writeln!(out, "> {} — *id {}*\n", quote_text(quote), escape(&quote.id));
+                let _ = writeln!(
+                    out,
+                    "> {} — *id {}*\n",
+                    quote_text(quote),
+                    escape(&quote.id)
+                );
             }
         }
     }
@@ -167,13 +220,23 @@ fn crosstab(out: &mut String, q: &QuestionSummary, col: &str, meta: &ReportMeta)
     let _ = writeln!(out, "\n| --- |{}", " ---: |".repeat(q.groups.len() + 1));
     let cell = |count: usize, n: usize| format!("{count} ({})", lang.percent(count, n));
     for t in q.by_frequency() {
-        let _ = write!(out, "| {} | {} |", escape(&lang.theme_label(&meta.lexicon.themes[t])), cell(q.themes[t], q.n));
+        let _ = write!(
+            out,
+            "| {} | {} |",
+            escape(&lang.theme_label(&meta.lexicon.themes[t])),
+            cell(q.themes[t], q.n)
+        );
         for g in &q.groups {
             let _ = write!(out, " {} |", cell(g.themes[t], g.n));
         }
         out.push('\n');
     }
-    let _ = write!(out, "| {} | {} |", escape(l.no_theme), cell(q.no_theme, q.n));
+    let _ = write!(
+        out,
+        "| {} | {} |",
+        escape(l.no_theme),
+        cell(q.no_theme, q.n)
+    );
     for g in &q.groups {
         let _ = write!(out, " {} |", cell(g.no_theme, g.n));
     }
@@ -196,18 +259,30 @@ mod tests {
 
     #[test]
     fn escape_neutralises_markup() {
-        assert_eq!(escape("<script>alert(1)</script>"), "\\<script\\>alert(1)\\</script\\>");
+        assert_eq!(
+            escape("<script>alert(1)</script>"),
+            "\\<script\\>alert(1)\\</script\\>"
+        );
         assert_eq!(escape("a | b\n\nc  *d*"), "a \\| b c \\*d\\*");
         assert_eq!(escape("- punkt"), "\\- punkt");
         assert_eq!(escape("1. punkt"), "1\\. punkt");
         assert_eq!(escape("  Bolig  "), "Bolig");
-        assert_eq!(escape("ring [TLF] eller [EPOST], [x](y) [TLF](z)"), "ring [TLF] eller [EPOST], \\[x\\](y) \\[TLF\\](z)");
+        assert_eq!(
+            escape("ring [TLF] eller [EPOST], [x](y) [TLF](z)"),
+            "ring [TLF] eller [EPOST], \\[x\\](y) \\[TLF\\](z)"
+        );
     }
 
     #[test]
     fn report_has_counts_sorted_quotes_uncoded_and_footer() {
         let (lex, summary) = test_fixture();
-        let meta = ReportMeta { lexicon: &lex, lang: Lang::Nb, date: "2025-03-31", tema_version: "9.9.9", source: "svar.csv" };
+        let meta = ReportMeta {
+            lexicon: &lex,
+            lang: Lang::Nb,
+            date: "2025-03-31",
+            tema_version: "9.9.9",
+            source: "svar.csv",
+        };
         let md = render(&summary, &meta);
         // tolk (2 of 4) before bolig (1 of 4), before the theme with no answers.
         let tolk = md.find("| Tolk | 2 | 50,0 % |").expect(&md);
@@ -215,24 +290,67 @@ mod tests {
         let helse = md.find("| Helse | 0 | 0,0 % |").expect(&md);
         assert!(tolk < bolig && bolig < helse, "{md}");
         assert!(md.contains("| (uten tema) | 2 | 50,0 % |"), "{md}");
-        assert!(md.contains("| N | 4 | |") && md.contains("| Manglende svar | 1 | |"), "{md}");
+        assert!(
+            md.contains("| N | 4 | |") && md.contains("| Manglende svar | 1 | |"),
+            "{md}"
+        );
         assert!(md.contains("For få **tolker** i kommunen"), "{md}");
         assert!(md.contains("*id 4*: Helt greit \\<script\\>"), "{md}");
         assert!(md.contains("### Krysstabell etter rolle"), "{md}");
         assert!(md.contains("| Tema | Totalt | a | b |"), "{md}");
-        assert!(md.contains("| Tolk | 2 (50,0 %) | 1 (50,0 %) | 1 (50,0 %) |"), "{md}");
-        assert!(md.contains("| N | 4 | 2 | 2 |") && md.contains("| Manglende svar | 1 | 1 | 0 |"), "{md}");
+        assert!(
+            md.contains("| Tolk | 2 (50,0 %) | 1 (50,0 %) | 1 (50,0 %) |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| N | 4 | 2 | 2 |") && md.contains("| Manglende svar | 1 | 1 | 0 |"),
+            "{md}"
+        );
         assert!(md.contains("Leksikon: test (versjon "), "{md}");
-        assert!(md.contains("laget med tema 9.9.9 · dato 2025-03-31"), "{md}");
-        assert!(md.contains("## Spørsmål: q1") && md.contains("## Spørsmål: q2"), "{md}");
+        assert!(
+            md.contains("laget med tema 9.9.9 · dato 2025-03-31"),
+            "{md}"
+        );
+        assert!(
+            md.contains("## Spørsmål: q1") && md.contains("## Spørsmål: q2"),
+            "{md}"
+        );
     }
 
     #[test]
     fn english_and_nynorsk_labels() {
         let (lex, summary) = test_fixture();
-        let en = render(&summary, &ReportMeta { lexicon: &lex, lang: Lang::En, date: "2025-03-31", tema_version: "1", source: "x" });
-        assert!(en.contains("| Interpreters | 2 | 50.0 % |") && en.contains("(no theme)") && en.contains("Crosstab by rolle"), "{en}");
-        let nn = render(&summary, &ReportMeta { lexicon: &lex, lang: Lang::Nn, date: "2025-03-31", tema_version: "1", source: "x" });
-        assert!(nn.contains("| Bustad | 1 | 25,0 % |") && nn.contains("(utan tema)") && nn.contains("Døme på svar"), "{nn}");
+        let en = render(
+            &summary,
+            &ReportMeta {
+                lexicon: &lex,
+                lang: Lang::En,
+                date: "2025-03-31",
+                tema_version: "1",
+                source: "x",
+            },
+        );
+        assert!(
+            en.contains("| Interpreters | 2 | 50.0 % |")
+                && en.contains("(no theme)")
+                && en.contains("Crosstab by rolle"),
+            "{en}"
+        );
+        let nn = render(
+            &summary,
+            &ReportMeta {
+                lexicon: &lex,
+                lang: Lang::Nn,
+                date: "2025-03-31",
+                tema_version: "1",
+                source: "x",
+            },
+        );
+        assert!(
+            nn.contains("| Bustad | 1 | 25,0 % |")
+                && nn.contains("(utan tema)")
+                && nn.contains("Døme på svar"),
+            "{nn}"
+        );
     }
 }

@@ -46,7 +46,10 @@ impl Default for SummaryOptions {
         SummaryOptions {
             quotes_per_theme: 3,
             uncoded_limit: 200,
-            missing_markers: super::DEFAULT_MISSING_MARKERS.iter().map(|s| s.to_string()).collect(),
+            missing_markers: super::DEFAULT_MISSING_MARKERS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             by: None,
             redact: false,
             max_quote_chars: 300,
@@ -169,7 +172,13 @@ pub struct SummaryBuilder {
 impl SummaryBuilder {
     /// `themes`: the number of themes in the lexicon.
     pub fn new(themes: usize, opts: SummaryOptions) -> Self {
-        SummaryBuilder { opts, themes, questions: Vec::new(), index: HashMap::new(), seq: 0 }
+        SummaryBuilder {
+            opts,
+            themes,
+            questions: Vec::new(),
+            index: HashMap::new(),
+            seq: 0,
+        }
     }
 
     /// Adds one answer and its coding.
@@ -179,7 +188,8 @@ impl SummaryBuilder {
         let qi = match self.index.get(&answer.question) {
             Some(&i) => i,
             None => {
-                self.index.insert(answer.question.clone(), self.questions.len());
+                self.index
+                    .insert(answer.question.clone(), self.questions.len());
                 self.questions.push(QuestionBuilder {
                     summary: QuestionSummary {
                         question: answer.question.clone(),
@@ -201,7 +211,11 @@ impl SummaryBuilder {
                 Some(&i) => i,
                 None => {
                     q.groups.insert(value.to_string(), q.summary.groups.len());
-                    q.summary.groups.push(GroupCounts { value: value.to_string(), themes: vec![0; self.themes], ..Default::default() });
+                    q.summary.groups.push(GroupCounts {
+                        value: value.to_string(),
+                        themes: vec![0; self.themes],
+                        ..Default::default()
+                    });
                     q.summary.groups.len() - 1
                 }
             };
@@ -245,16 +259,31 @@ impl SummaryBuilder {
             .into_iter()
             .map(|q| {
                 let mut s = q.summary;
-                s.quotes = q.candidates.into_iter().map(|c| c.into_iter().map(|(_, quote)| quote).collect()).collect();
+                s.quotes = q
+                    .candidates
+                    .into_iter()
+                    .map(|c| c.into_iter().map(|(_, quote)| quote).collect())
+                    .collect();
                 s
             })
             .collect();
-        Summary { questions, by: self.opts.by.map(|(_, name)| name), redacted: self.opts.redact }
+        Summary {
+            questions,
+            by: self.opts.by.map(|(_, name)| name),
+            redacted: self.opts.redact,
+        }
     }
 }
 
 /// Keeps `answer` among the best quotes for `theme` if it ranks high enough.
-fn offer_quote(kept: &mut Vec<(QuoteKey, Quote)>, answer: &Answer, coded: &Coded, theme: usize, seq: u64, opts: &SummaryOptions) {
+fn offer_quote(
+    kept: &mut Vec<(QuoteKey, Quote)>,
+    answer: &Answer,
+    coded: &Coded,
+    theme: usize,
+    seq: u64,
+    opts: &SummaryOptions,
+) {
     if opts.quotes_per_theme == 0 {
         return;
     }
@@ -275,7 +304,12 @@ fn offer_quote(kept: &mut Vec<(QuoteKey, Quote)>, answer: &Answer, coded: &Coded
     if kept.len() >= opts.quotes_per_theme && kept.last().is_some_and(|(worst, _)| *worst <= key) {
         return;
     }
-    let marks: Vec<(usize, usize)> = coded.hits.iter().filter(|h| h.theme == theme).map(|h| (h.start, h.end)).collect();
+    let marks: Vec<(usize, usize)> = coded
+        .hits
+        .iter()
+        .filter(|h| h.theme == theme)
+        .map(|h| (h.start, h.end))
+        .collect();
     let quote = display_quote(answer, &marks, opts);
     // The same text twice says nothing new; the one kept ranks at least as high.
     if kept.iter().any(|(_, q)| q.text == quote.text) {
@@ -304,14 +338,22 @@ fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
 fn display_quote(answer: &Answer, marks: &[(usize, usize)], opts: &SummaryOptions) -> Quote {
     let (text, marks) = if opts.redact {
         let r = redact::redact(&answer.text);
-        let marks = marks.iter().map(|&(s, e)| (r.map_start(s), r.map_end(e))).collect();
+        let marks = marks
+            .iter()
+            .map(|&(s, e)| (r.map_start(s), r.map_end(e)))
+            .collect();
         (r.text, marks)
     } else {
         (answer.text.clone(), marks.to_vec())
     };
     let marks = merge(marks);
     let (text, marks) = window(&text, &marks, opts.max_quote_chars);
-    Quote { id: answer.id.clone(), line: answer.line, text, marks }
+    Quote {
+        id: answer.id.clone(),
+        line: answer.line,
+        text,
+        marks,
+    }
 }
 
 /// Cuts `text` (trimmed) to at most `max` chars around the first mark.
@@ -331,19 +373,28 @@ fn window(text: &str, marks: &[(usize, usize)], max: usize) -> (String, Vec<(usi
         return (trimmed.to_string(), shift(marks, lead, trimmed.len()));
     }
     // Byte offset of each char, plus the end.
-    let bounds: Vec<usize> = trimmed.char_indices().map(|(i, _)| i).chain([trimmed.len()]).collect();
+    let bounds: Vec<usize> = trimmed
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([trimmed.len()])
+        .collect();
     let first = marks.first().map_or(0, |&(s, _)| s.saturating_sub(lead));
     let first_char = bounds.partition_point(|&b| b < first);
     // Start a third of the window before the first mark, at a word boundary if near.
     let mut start = first_char.saturating_sub(max / 3).min(total - max);
     if start > 0 {
-        if let Some(sp) = (start..(start + 20).min(first_char)).find(|&c| trimmed[bounds[c]..].starts_with(' ')) {
+        if let Some(sp) =
+            (start..(start + 20).min(first_char)).find(|&c| trimmed[bounds[c]..].starts_with(' '))
+        {
             start = sp + 1;
         }
     }
     let mut end = (start + max).min(total);
     if end < total {
-        if let Some(sp) = (end.saturating_sub(20).max(start + 1)..end).rev().find(|&c| trimmed[bounds[c]..].starts_with(' ')) {
+        if let Some(sp) = (end.saturating_sub(20).max(start + 1)..end)
+            .rev()
+            .find(|&c| trimmed[bounds[c]..].starts_with(' '))
+        {
             end = sp;
         }
     }
@@ -373,19 +424,47 @@ pub(crate) fn test_fixture() -> (crate::lexicon::Lexicon, Summary) {
     let text = "theme bolig\nnb Bolig\nnn Bustad\nen Housing\nterm bolig*\n\n\
                 theme tolk\nnb Tolk\nnn Tolk\nen Interpreters\nterm tolk*\n\n\
                 theme helse\nnb Helse\nnn Helse\nen Health\nterm helse*\n";
-    let lex = crate::lexicon::Lexicon::from_texts("test", &[("test.tema".into(), text.into())]).unwrap();
+    let lex =
+        crate::lexicon::Lexicon::from_texts("test", &[("test.tema".into(), text.into())]).unwrap();
     let engine = crate::engine::Engine::new(lex.clone()).unwrap();
     let rows = [
-        ("1", "q1", "a", "For få tolker i kommunen, og ventetiden er lang for alle."),
-        ("2", "q1", "b", "Mangel på boliger og tolk er det største problemet vårt."),
+        (
+            "1",
+            "q1",
+            "a",
+            "For få tolker i kommunen, og ventetiden er lang for alle.",
+        ),
+        (
+            "2",
+            "q1",
+            "b",
+            "Mangel på boliger og tolk er det største problemet vårt.",
+        ),
         ("3", "q1", "a", "vet ikke"),
         ("4", "q1", "b", "Helt greit <script>alert(1)</script>"),
-        ("5", "q1", "a", "Vi har et godt samarbeid med frivillige organisasjoner her."),
+        (
+            "5",
+            "q1",
+            "a",
+            "Vi har et godt samarbeid med frivillige organisasjoner her.",
+        ),
         ("6", "q2", "a", "Bolig."),
     ];
-    let mut b = SummaryBuilder::new(lex.themes.len(), SummaryOptions { by: Some((0, "rolle".into())), ..Default::default() });
+    let mut b = SummaryBuilder::new(
+        lex.themes.len(),
+        SummaryOptions {
+            by: Some((0, "rolle".into())),
+            ..Default::default()
+        },
+    );
     for (id, q, g, text) in rows {
-        let a = Answer { id: id.into(), text: text.into(), line: 1, fields: vec![g.into(), text.into()], question: q.into() };
+        let a = Answer {
+            id: id.into(),
+            text: text.into(),
+            line: 1,
+            fields: vec![g.into(), text.into()],
+            question: q.into(),
+        };
         b.add(&a, &engine.tag(text));
     }
     (lex, b.finish())
@@ -397,18 +476,36 @@ mod tests {
     use crate::engine::Hit;
 
     fn answer(id: &str, question: &str, text: &str, group: &str) -> Answer {
-        Answer { id: id.into(), text: text.into(), line: id.parse().unwrap_or(0), fields: vec![group.into(), text.into()], question: question.into() }
+        Answer {
+            id: id.into(),
+            text: text.into(),
+            line: id.parse().unwrap_or(0),
+            fields: vec![group.into(), text.into()],
+            question: question.into(),
+        }
     }
 
     fn hit(theme: usize, start: usize, end: usize) -> Hit {
-        Hit { theme, rule: 0, start, end, char_start: start, char_end: end, fuzzy: false }
+        Hit {
+            theme,
+            rule: 0,
+            start,
+            end,
+            char_start: start,
+            char_end: end,
+            fuzzy: false,
+        }
     }
 
     fn coded(hits: Vec<Hit>) -> Coded {
         let mut themes: Vec<usize> = hits.iter().map(|h| h.theme).collect();
         themes.sort();
         themes.dedup();
-        Coded { themes, hits, vetoed: vec![] }
+        Coded {
+            themes,
+            hits,
+            vetoed: vec![],
+        }
     }
 
     /// Codes `word` as theme 0 and `other` as theme 1 wherever they occur.
@@ -435,7 +532,12 @@ mod tests {
     #[test]
     fn numbers_add_up_per_question_and_group() {
         let rows = [
-            ("1", "q1", "Vi mangler bolig for store familier i kommunen vår.", "a"),
+            (
+                "1",
+                "q1",
+                "Vi mangler bolig for store familier i kommunen vår.",
+                "a",
+            ),
             ("2", "q1", "For få tolk og bolig er dyrt.", "b"),
             ("3", "q1", "vet ikke", "a"),
             ("4", "q2", "Ingenting å melde om dette egentlig.", "a"),
@@ -443,25 +545,47 @@ mod tests {
             ("6", "q2", "tolk", "b"),
             ("7", "q1", "Helt greit.", "a"),
         ];
-        let s = build(&rows, SummaryOptions { by: Some((0, "rolle".into())), ..Default::default() });
+        let s = build(
+            &rows,
+            SummaryOptions {
+                by: Some((0, "rolle".into())),
+                ..Default::default()
+            },
+        );
         assert_eq!(s.by.as_deref(), Some("rolle"));
         assert_eq!(s.questions.len(), 2);
         let q1 = &s.questions[0];
-        assert_eq!((q1.question.as_str(), q1.rows, q1.n, q1.missing, q1.no_theme), ("q1", 5, 3, 2, 1));
+        assert_eq!(
+            (q1.question.as_str(), q1.rows, q1.n, q1.missing, q1.no_theme),
+            ("q1", 5, 3, 2, 1)
+        );
         assert_eq!(q1.themes, vec![2, 1]);
         let q2 = &s.questions[1];
-        assert_eq!((q2.question.as_str(), q2.rows, q2.n, q2.missing, q2.no_theme), ("q2", 2, 2, 0, 1));
+        assert_eq!(
+            (q2.question.as_str(), q2.rows, q2.n, q2.missing, q2.no_theme),
+            ("q2", 2, 2, 0, 1)
+        );
         assert_eq!(q2.themes, vec![0, 1]);
         for q in &s.questions {
             assert_eq!(q.rows, q.n + q.missing);
             assert_eq!(q.groups.iter().map(|g| g.n).sum::<usize>(), q.n);
             assert_eq!(q.groups.iter().map(|g| g.missing).sum::<usize>(), q.missing);
-            assert_eq!(q.groups.iter().map(|g| g.no_theme).sum::<usize>(), q.no_theme);
+            assert_eq!(
+                q.groups.iter().map(|g| g.no_theme).sum::<usize>(),
+                q.no_theme
+            );
             for t in 0..2 {
-                assert_eq!(q.groups.iter().map(|g| g.themes[t]).sum::<usize>(), q.themes[t]);
+                assert_eq!(
+                    q.groups.iter().map(|g| g.themes[t]).sum::<usize>(),
+                    q.themes[t]
+                );
             }
         }
-        let groups: Vec<(&str, usize, usize)> = q1.groups.iter().map(|g| (g.value.as_str(), g.n, g.missing)).collect();
+        let groups: Vec<(&str, usize, usize)> = q1
+            .groups
+            .iter()
+            .map(|g| (g.value.as_str(), g.n, g.missing))
+            .collect();
         assert_eq!(groups, vec![("a", 2, 1), ("b", 1, 1)]);
         // Uncoded answers are listed; missing ones are not.
         let uncoded: Vec<&str> = q1.uncoded.iter().map(|u| u.id.as_str()).collect();
@@ -470,7 +594,10 @@ mod tests {
 
     #[test]
     fn frequency_order_breaks_ties_by_lexicon_order() {
-        let q = QuestionSummary { themes: vec![1, 3, 0, 3], ..Default::default() };
+        let q = QuestionSummary {
+            themes: vec![1, 3, 0, 3],
+            ..Default::default()
+        };
         assert_eq!(q.by_frequency(), vec![1, 3, 0, 2]);
     }
 
@@ -478,19 +605,60 @@ mod tests {
     fn quotes_prefer_clear_mid_length_answers_in_input_order() {
         let long = format!("bolig {}", "x".repeat(500));
         let rows = [
-            ("1", "q", "bolig", "g"),                                                            // too short
-            ("2", "q", "tolk og bolig, begge deler er vanskelig for oss i kommunen nå.", "g"), // bolig not first
-            ("3", "q", long.as_str(), "g"),                                                       // too long
-            ("4", "q", "Det er for lite bolig til alle som kommer til kommunen vår.", "g"),    // best
-            ("5", "q", "Det er for lite bolig til alle som kommer til kommunen vår.", "g"),    // duplicate
-            ("6", "q", "bolig og tolk, begge deler er vanskelig for oss i kommunen nå.", "g"), // bolig first
-            ("7", "q", "Husleia er høy og det finnes nesten ingen bolig å leie her.", "g"),    // clear, later
+            ("1", "q", "bolig", "g"), // too short
+            (
+                "2",
+                "q",
+                "tolk og bolig, begge deler er vanskelig for oss i kommunen nå.",
+                "g",
+            ), // bolig not first
+            ("3", "q", long.as_str(), "g"), // too long
+            (
+                "4",
+                "q",
+                "Det er for lite bolig til alle som kommer til kommunen vår.",
+                "g",
+            ), // best
+            (
+                "5",
+                "q",
+                "Det er for lite bolig til alle som kommer til kommunen vår.",
+                "g",
+            ), // duplicate
+            (
+                "6",
+                "q",
+                "bolig og tolk, begge deler er vanskelig for oss i kommunen nå.",
+                "g",
+            ), // bolig first
+            (
+                "7",
+                "q",
+                "Husleia er høy og det finnes nesten ingen bolig å leie her.",
+                "g",
+            ), // clear, later
         ];
-        let s = build(&rows, SummaryOptions { quotes_per_theme: 3, ..Default::default() });
-        let ids: Vec<&str> = s.questions[0].quotes[0].iter().map(|q| q.id.as_str()).collect();
+        let s = build(
+            &rows,
+            SummaryOptions {
+                quotes_per_theme: 3,
+                ..Default::default()
+            },
+        );
+        let ids: Vec<&str> = s.questions[0].quotes[0]
+            .iter()
+            .map(|q| q.id.as_str())
+            .collect();
         assert_eq!(ids, vec!["4", "7", "6"]);
         let q = &s.questions[0].quotes[0][0];
-        assert_eq!(q.segments(), vec![("Det er for lite ", false), ("bolig", true), (" til alle som kommer til kommunen vår.", false)]);
+        assert_eq!(
+            q.segments(),
+            vec![
+                ("Det er for lite ", false),
+                ("bolig", true),
+                (" til alle som kommer til kommunen vår.", false)
+            ]
+        );
         // Only the theme's own words are marked.
         let q6 = &s.questions[0].quotes[0][2];
         assert_eq!(q6.marks.len(), 1);
@@ -500,9 +668,19 @@ mod tests {
     #[test]
     fn long_quotes_are_cut_around_the_first_mark() {
         let text = format!("{} bolig {}", "ord ".repeat(100), "mer ".repeat(100));
-        let s = build(&[("1", "q", text.as_str(), "g")], SummaryOptions { max_quote_chars: 100, ..Default::default() });
+        let s = build(
+            &[("1", "q", text.as_str(), "g")],
+            SummaryOptions {
+                max_quote_chars: 100,
+                ..Default::default()
+            },
+        );
         let q = &s.questions[0].quotes[0][0];
-        assert!(q.text.starts_with('…') && q.text.ends_with('…'), "{}", q.text);
+        assert!(
+            q.text.starts_with('…') && q.text.ends_with('…'),
+            "{}",
+            q.text
+        );
         assert!(q.text.chars().count() <= 102, "{}", q.text);
         assert_eq!(q.marks.len(), 1);
         assert_eq!(&q.text[q.marks[0].0..q.marks[0].1], "bolig");
@@ -511,30 +689,60 @@ mod tests {
     #[test]
     fn redaction_keeps_highlights_on_the_words() {
         let text = "Ring 22 33 44 55 om bolig, eller ola@nav.no om tolk.";
-        let s = build(&[("1", "q", text, "g")], SummaryOptions { redact: true, ..Default::default() });
+        let s = build(
+            &[("1", "q", text, "g")],
+            SummaryOptions {
+                redact: true,
+                ..Default::default()
+            },
+        );
         let q = &s.questions[0].quotes[0][0];
         assert_eq!(q.text, "Ring [TLF] om bolig, eller [EPOST] om tolk.");
         assert_eq!(&q.text[q.marks[0].0..q.marks[0].1], "bolig");
         let t = &s.questions[0].quotes[1][0];
         assert_eq!(&t.text[t.marks[0].0..t.marks[0].1], "tolk");
         // Uncoded answers are redacted too.
-        let s = build(&[("1", "q", "Ring meg på 99887766.", "g")], SummaryOptions { redact: true, ..Default::default() });
+        let s = build(
+            &[("1", "q", "Ring meg på 99887766.", "g")],
+            SummaryOptions {
+                redact: true,
+                ..Default::default()
+            },
+        );
         assert_eq!(s.questions[0].uncoded[0].text, "Ring meg på [TLF].");
         assert!(s.redacted);
     }
 
     #[test]
     fn uncoded_list_is_capped_but_counted() {
-        let rows: Vec<(String, String)> = (1..=10).map(|i| (i.to_string(), format!("svar nummer {i}"))).collect();
-        let refs: Vec<(&str, &str, &str, &str)> = rows.iter().map(|(i, t)| (i.as_str(), "q", t.as_str(), "g")).collect();
-        let s = build(&refs, SummaryOptions { uncoded_limit: 4, ..Default::default() });
+        let rows: Vec<(String, String)> = (1..=10)
+            .map(|i| (i.to_string(), format!("svar nummer {i}")))
+            .collect();
+        let refs: Vec<(&str, &str, &str, &str)> = rows
+            .iter()
+            .map(|(i, t)| (i.as_str(), "q", t.as_str(), "g"))
+            .collect();
+        let s = build(
+            &refs,
+            SummaryOptions {
+                uncoded_limit: 4,
+                ..Default::default()
+            },
+        );
         assert_eq!(s.questions[0].no_theme, 10);
-        let ids: Vec<&str> = s.questions[0].uncoded.iter().map(|u| u.id.as_str()).collect();
+        let ids: Vec<&str> = s.questions[0]
+            .uncoded
+            .iter()
+            .map(|u| u.id.as_str())
+            .collect();
         assert_eq!(ids, vec!["1", "2", "3", "4"]);
     }
 
     #[test]
     fn overlapping_marks_merge() {
-        assert_eq!(merge(vec![(5, 9), (0, 3), (2, 4), (9, 10)]), vec![(0, 4), (5, 10)]);
+        assert_eq!(
+            merge(vec![(5, 9), (0, 3), (2, 4), (9, 10)]),
+            vec![(0, 4), (5, 10)]
+        );
     }
 }
