@@ -9,7 +9,7 @@
 
 use super::decode::TextStream;
 use super::read::{InputError, InputFormat};
-use super::rows::{Opened, Row, RowSource};
+use super::rows::{Opened, RowChunk, RowSource};
 use super::scan::{scan_records, sep_directive};
 
 const CANDIDATES: [char; 3] = [',', ';', '\t'];
@@ -107,14 +107,16 @@ pub(crate) fn open_csv(
         header_len: None,
     };
     let sep_line = line;
-    let Some(header) = rows.next_row()? else {
+    let mut chunk = RowChunk::default();
+    if !rows.next_row(&mut chunk)? {
         return Err(err(
             Some(sep_line),
             None,
             "no header line after the sep= line".into(),
         ));
-    };
-    rows.header_len = Some(header.fields.len());
+    }
+    let (header_line, columns) = chunk.pop_row().expect("the header was just read");
+    rows.header_len = Some(columns.len());
     let column_hint = sniffed.then(|| {
         format!(
             "(the input was read as CSV with delimiter {}; if it is one answer per line, \
@@ -125,12 +127,12 @@ pub(crate) fn open_csv(
     Ok(Opened {
         rows: Box::new(rows),
         format: InputFormat::Csv,
-        columns: header.fields,
+        columns,
         delimiter: Some(delim as u8),
-        header_line: Some(header.line),
+        header_line: Some(header_line),
         column_hint,
         default_id: None,
-        no_rows: err(Some(header.line), None, "no rows after the header".into()),
+        no_rows: err(Some(header_line), None, "no rows after the header".into()),
     })
 }
 
@@ -262,30 +264,21 @@ impl CsvRows {
 }
 
 impl RowSource for CsvRows {
-    fn next_row(&mut self) -> Result<Option<Row>, InputError> {
+    fn next_row(&mut self, chunk: &mut RowChunk) -> Result<bool, InputError> {
         let Some((line, outlen, nfields)) = self.next_record()? else {
-            return Ok(None);
+            return Ok(false);
         };
         if let Some(expected) = self.header_len {
             if nfields != expected {
                 return Err(self.ragged(line, nfields, expected));
             }
         }
-        // The stream is checked UTF-8 and fields split at ASCII bytes, so this
-        // one check per record cannot fail; it keeps the code free of `unsafe`.
-        let all = std::str::from_utf8(&self.out[..outlen])
-            .map_err(|e| self.err(Some(line), None, format!("invalid UTF-8: {e}")))?;
-        let mut fields = Vec::with_capacity(nfields);
-        let mut from = 0;
-        for &end in &self.ends[..nfields] {
-            fields.push(all[from..end].to_string());
-            from = end;
-        }
-        Ok(Some(Row {
-            line,
-            fields,
-            missing: Vec::new(),
-        }))
+        chunk.start_row(line);
+        // SAFETY: `out` holds bytes of the checked UTF-8 stream from which
+        // csv_core only removed ASCII quote bytes, and fields end at ASCII
+        // delimiters, so it is valid UTF-8 split at char boundaries.
+        unsafe { chunk.push_checked_bytes(&self.out[..outlen], &self.ends[..nfields]) };
+        Ok(true)
     }
 }
 

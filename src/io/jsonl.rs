@@ -12,7 +12,7 @@ use serde::de::IgnoredAny;
 
 use super::decode::TextStream;
 use super::read::{find_column, InputError, InputFormat};
-use super::rows::{Opened, Row, RowSource};
+use super::rows::{Opened, RowChunk, RowSource};
 
 fn is_json_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
@@ -149,14 +149,16 @@ fn syntax_error(source: &str, line_no: u64, line: &str, e: &serde_json::Error) -
     )
 }
 
-/// Opens a JSON Lines stream. Columns are the keys in order of first
-/// appearance in `prefix` (the start of the input) and the first object;
-/// a key that first appears later is not a column (its values are skipped).
+/// Opens a JSON Lines stream and reads the first object into `first`.
+/// Columns are the keys in order of first appearance in `prefix` (the start
+/// of the input) and the first object; a key that first appears later is not
+/// a column (its values are skipped).
 pub(crate) fn open_jsonl(
     source: &str,
     text: TextStream,
     prefix: &str,
-) -> Result<(Opened, Option<Row>), InputError> {
+    first: &mut RowChunk,
+) -> Result<Opened, InputError> {
     let mut rows = JsonlRows {
         source: source.to_string(),
         text,
@@ -174,16 +176,11 @@ pub(crate) fn open_jsonl(
         }
     }
     // Syntax errors on the first line come before any column error.
-    let first = rows.next_row()?;
+    rows.next_row(first)?;
     rows.growing = false;
     let columns = rows.columns.clone();
-    let first = first.map(|mut r| {
-        r.missing.extend(r.fields.len()..columns.len());
-        r.fields.resize(columns.len(), String::new());
-        r
-    });
     let default_id = find_column(&columns, "id").ok();
-    let opened = Opened {
+    Ok(Opened {
         rows: Box::new(rows),
         format: InputFormat::Jsonl,
         columns,
@@ -192,8 +189,7 @@ pub(crate) fn open_jsonl(
         column_hint: None,
         default_id,
         no_rows: InputError::new(source, None, None, "file is empty"),
-    };
-    Ok((opened, first))
+    })
 }
 
 struct JsonlRows {
@@ -222,12 +218,12 @@ impl JsonlRows {
 }
 
 impl RowSource for JsonlRows {
-    fn next_row(&mut self) -> Result<Option<Row>, InputError> {
+    fn next_row(&mut self, chunk: &mut RowChunk) -> Result<bool, InputError> {
         let mut buf = std::mem::take(&mut self.buf);
-        let row = loop {
+        let found = loop {
             buf.clear();
             if !self.text.read_line(&mut buf)? {
-                break None;
+                break false;
             }
             self.line_no += 1;
             let line_no = self.line_no;
@@ -276,15 +272,17 @@ impl RowSource for JsonlRows {
                 }
                 seen.push(key);
             }
-            let missing = (0..values.len()).filter(|&c| values[c].is_none()).collect();
-            break Some(Row {
-                line: line_no,
-                fields: values.into_iter().map(Option::unwrap_or_default).collect(),
-                missing,
-            });
+            chunk.start_row(line_no);
+            for (c, v) in values.iter().enumerate() {
+                chunk.push_field(v.as_deref().unwrap_or(""));
+                if v.is_none() {
+                    chunk.mark_missing(c);
+                }
+            }
+            break true;
         };
         self.buf = buf;
-        Ok(row)
+        Ok(found)
     }
 }
 

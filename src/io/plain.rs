@@ -2,7 +2,7 @@
 
 use super::decode::TextStream;
 use super::read::{InputError, InputFormat};
-use super::rows::{Opened, Row, RowSource};
+use super::rows::{Opened, RowChunk, RowSource};
 
 pub(crate) fn open_text(source: &str, text: TextStream) -> Opened {
     Opened {
@@ -32,19 +32,17 @@ struct TextRows {
 }
 
 impl RowSource for TextRows {
-    fn next_row(&mut self) -> Result<Option<Row>, InputError> {
+    fn next_row(&mut self, chunk: &mut RowChunk) -> Result<bool, InputError> {
         self.buf.clear();
         if !self.text.read_line(&mut self.buf)? {
-            return Ok(None);
+            return Ok(false);
         }
         self.line += 1;
         let s = String::from_utf8_lossy(&self.buf);
         let s = s.strip_suffix('\n').unwrap_or(&s);
         let s = s.strip_suffix('\r').unwrap_or(s);
-        Ok(Some(Row {
-            line: self.line,
-            fields: vec![s.to_string()],
-            missing: Vec::new(),
-        }))
+        chunk.start_row(self.line);
+        chunk.push_field(s);
+        Ok(true)
     }
 }

@@ -9,8 +9,11 @@
 //! Opening reads a bounded prefix (64 KB) to detect encoding, format and
 //! delimiter, then the header and the first row, so that column errors and
 //! empty inputs are reported before any answer. After that a background thread
-//! reads ahead a few chunks of answers (a bounded queue), so reading and
-//! decoding overlap with coding. Excel sheets are loaded whole.
+//! reads ahead a few chunks of rows (a bounded queue), so reading, decoding and
+//! parsing overlap with coding. The rows are packed ([`RowChunk`]); the
+//! answers' strings are made in the caller's thread, which also frees them
+//! (much cheaper for the allocator than freeing across threads). Excel sheets
+//! are loaded whole.
 
 use std::io::Read;
 use std::path::Path;
@@ -20,13 +23,15 @@ use std::sync::Arc;
 
 use super::decode::{self, CountingReader, Detected, EncodingSource, TextStream};
 use super::read::{find_column, sniff, Answer, InputError, InputFormat, ReadOptions};
-use super::rows::{Opened, Row, RowSource};
+use super::rows::{Opened, RowChunk, RowSource};
 use super::{csv_format, jsonl, plain, select, xlsx};
 
 /// Bytes looked at to detect encoding, format and delimiter.
 const PREFIX_BYTES: usize = 64 * 1024;
-/// Answers per chunk handed from the reading thread.
-const CHUNK_ANSWERS: usize = 2048;
+/// Rows per chunk handed from the reading thread...
+const CHUNK_ROWS: usize = 2048;
+/// ...unless their text reaches this size first.
+const CHUNK_BYTES: usize = 1 << 20;
 /// Chunks the reading thread may be ahead by.
 const QUEUE_CHUNKS: usize = 2;
 
@@ -41,7 +46,11 @@ pub struct AnswerReader {
     id_column: Option<usize>,
     question_column: Option<usize>,
     feed: Feed,
-    pending: std::vec::IntoIter<Answer>,
+    shape: Shape,
+    /// Rows being turned into answers, and the next row and text column.
+    chunk: RowChunk,
+    next_row: usize,
+    next_text: usize,
     /// An error to hand out once the answers before it are taken.
     failed: Option<InputError>,
     done: bool,
@@ -51,13 +60,13 @@ pub struct AnswerReader {
 
 enum Feed {
     /// Read on demand, in the caller's thread.
-    Inline(Box<Producer>),
+    Inline(Box<dyn RowSource>),
     /// Read ahead by a background thread.
     Thread(Receiver<Msg>),
 }
 
 enum Msg {
-    Chunk(Vec<Answer>),
+    Chunk(RowChunk),
     Failed(InputError),
     End,
 }
@@ -126,7 +135,7 @@ impl AnswerReader {
         let (opened, first, encoding) = if is_workbook {
             input.read_to_end(&mut prefix).map_err(read_err)?;
             let opened = xlsx::open_workbook(source, prefix, opts.sheet.as_deref(), bytes_read.clone())?;
-            (opened, None, None)
+            (opened, RowChunk::default(), None)
         } else {
             if let Some(sheet) = &opts.sheet {
                 return Err(InputError::new(
@@ -159,10 +168,11 @@ impl AnswerReader {
                 },
             };
             let prefer_tab = matches!(ext.as_deref(), Some("tsv" | "tab"));
-            let (opened, first) = match format {
-                InputFormat::Jsonl => jsonl::open_jsonl(source, stream, &text)?,
-                InputFormat::Csv => (csv_format::open_csv(source, stream, &text, prefer_tab, sniffed)?, None),
-                InputFormat::Text | InputFormat::Xlsx => (plain::open_text(source, stream), None),
+            let mut first = RowChunk::default();
+            let opened = match format {
+                InputFormat::Jsonl => jsonl::open_jsonl(source, stream, &text, &mut first)?,
+                InputFormat::Csv => csv_format::open_csv(source, stream, &text, prefer_tab, sniffed)?,
+                InputFormat::Text | InputFormat::Xlsx => plain::open_text(source, stream),
             };
             (opened, first, Some(detected))
         };
@@ -173,7 +183,7 @@ impl AnswerReader {
     fn finish(
         source: &str,
         mut opened: Opened,
-        first: Option<Row>,
+        mut first: RowChunk,
         encoding: Option<Detected>,
         opts: &ReadOptions,
         threaded: bool,
@@ -182,13 +192,9 @@ impl AnswerReader {
     ) -> Result<AnswerReader, InputError> {
         // Row errors in the first record come before column errors, as when
         // the whole file was read first.
-        let first = match first {
-            Some(r) => r,
-            None => match opened.rows.next_row()? {
-                Some(r) => r,
-                None => return Err(opened.no_rows),
-            },
-        };
+        if first.rows() == 0 && !opened.rows.next_row(&mut first)? {
+            return Err(opened.no_rows);
+        }
         let columns = opened.columns;
         let col_err = |m: String| {
             let m = match &opened.column_hint {
@@ -216,20 +222,16 @@ impl AnswerReader {
         let mut required: Vec<(usize, &'static str)> = text_columns.iter().map(|&c| (c, "the text")).collect();
         required.extend(id_column.map(|c| (c, "the id")));
         required.extend(question_column.map(|c| (c, "the question")));
-        let producer = Box::new(Producer {
-            rows: opened.rows,
-            first: Some(first),
-            shape: Shape {
-                source: source.to_string(),
-                columns: columns.clone(),
-                text_columns: text_columns.clone(),
-                id_column,
-                question_column,
-                required,
-                row_no: 0,
-            },
-        });
-        let feed = if threaded { spawn(producer) } else { Feed::Inline(producer) };
+        let shape = Shape {
+            source: source.to_string(),
+            columns: columns.clone(),
+            text_columns: text_columns.clone(),
+            id_column,
+            question_column,
+            required,
+            row_no: 0,
+        };
+        let feed = if threaded { spawn(opened.rows) } else { Feed::Inline(opened.rows) };
         Ok(AnswerReader {
             source: source.to_string(),
             format: opened.format,
@@ -240,7 +242,10 @@ impl AnswerReader {
             id_column,
             question_column,
             feed,
-            pending: Vec::new().into_iter(),
+            shape,
+            chunk: first,
+            next_row: 0,
+            next_text: 0,
             failed: None,
             done: false,
             bytes_read,
@@ -292,49 +297,86 @@ impl AnswerReader {
     /// An error names file:line:column; answers before it were already handed out.
     pub fn next_batch(&mut self, max: usize, out: &mut Vec<Answer>) -> Result<usize, InputError> {
         let mut got = 0;
-        while got < max {
-            let before = out.len();
-            out.extend(self.pending.by_ref().take(max - got));
-            got += out.len() - before;
-            if got == max || self.done {
-                break;
+        while got < max && !self.done {
+            if self.next_row < self.chunk.rows() {
+                if let Err(e) = self.take_answers(max - got, out, &mut got) {
+                    self.done = true;
+                    return self.fail(got, e);
+                }
+                continue;
             }
             if let Some(e) = self.failed.take() {
                 self.done = true;
                 return Err(e);
             }
             match self.fetch() {
-                Ok(Some(chunk)) => self.pending = chunk.into_iter(),
-                Ok(None) => self.done = true,
-                Err(e) if got == 0 => {
-                    self.done = true;
-                    return Err(e);
-                }
-                Err(e) => self.failed = Some(e),
+                Ok(true) => {}
+                Ok(false) => self.done = true,
+                Err(e) => return self.fail(got, e),
             }
         }
         Ok(got)
     }
 
-    /// The next chunk of answers, `None` at the end.
-    fn fetch(&mut self) -> Result<Option<Vec<Answer>>, InputError> {
+    /// Hands out `e` now if nothing was handed out in this call, else next time.
+    fn fail(&mut self, got: usize, e: InputError) -> Result<usize, InputError> {
+        if got == 0 {
+            self.done = true;
+            Err(e)
+        } else {
+            self.failed = Some(e);
+            self.done = false;
+            self.chunk.clear();
+            self.next_row = 0;
+            Ok(got)
+        }
+    }
+
+    /// Turns rows of the current chunk into at most `room` answers.
+    fn take_answers(&mut self, room: usize, out: &mut Vec<Answer>, got: &mut usize) -> Result<(), InputError> {
+        let per_row = self.shape.text_columns.len();
+        let mut left = room;
+        while left > 0 && self.next_row < self.chunk.rows() {
+            let row = self.next_row;
+            if self.next_text == 0 {
+                self.shape.check_row(&self.chunk, row)?;
+            }
+            let n = (per_row - self.next_text).min(left);
+            self.shape.answers(&self.chunk, row, self.next_text..self.next_text + n, out);
+            left -= n;
+            *got += n;
+            self.next_text += n;
+            if self.next_text == per_row {
+                self.next_text = 0;
+                self.next_row += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces the current chunk by the next one; false at the end.
+    fn fetch(&mut self) -> Result<bool, InputError> {
+        self.next_row = 0;
+        self.next_text = 0;
         match &mut self.feed {
-            Feed::Inline(p) => {
-                let mut chunk = Vec::with_capacity(CHUNK_ANSWERS);
-                match p.fill(CHUNK_ANSWERS, &mut chunk) {
-                    Ok(_) if chunk.is_empty() => Ok(None),
-                    Ok(_) => Ok(Some(chunk)),
-                    Err(e) if chunk.is_empty() => Err(e),
+            Feed::Inline(rows) => {
+                self.chunk.clear();
+                match fill_chunk(rows.as_mut(), &mut self.chunk) {
+                    Ok(_) => Ok(self.chunk.rows() > 0),
+                    Err(e) if self.chunk.rows() == 0 => Err(e),
                     Err(e) => {
                         self.failed = Some(e);
-                        Ok(Some(chunk))
+                        Ok(true)
                     }
                 }
             }
             Feed::Thread(rx) => match rx.recv() {
-                Ok(Msg::Chunk(c)) => Ok(Some(c)),
+                Ok(Msg::Chunk(c)) => {
+                    self.chunk = c;
+                    Ok(true)
+                }
                 Ok(Msg::Failed(e)) => Err(e),
-                Ok(Msg::End) => Ok(None),
+                Ok(Msg::End) => Ok(false),
                 Err(_) => Err(InputError::new(
                     &self.source,
                     None,
@@ -368,13 +410,23 @@ fn extension(source: &str) -> Option<String> {
         .map(|e| e.to_ascii_lowercase())
 }
 
-fn spawn(mut producer: Box<Producer>) -> Feed {
+/// Reads rows into `chunk` until it is full; true at the end of the input.
+fn fill_chunk(rows: &mut dyn RowSource, chunk: &mut RowChunk) -> Result<bool, InputError> {
+    while chunk.rows() < CHUNK_ROWS && chunk.text_bytes() < CHUNK_BYTES {
+        if !rows.next_row(chunk)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn spawn(mut rows: Box<dyn RowSource>) -> Feed {
     let (tx, rx) = sync_channel(QUEUE_CHUNKS);
     let work = move || loop {
-        let mut chunk = Vec::with_capacity(CHUNK_ANSWERS);
-        let res = producer.fill(CHUNK_ANSWERS, &mut chunk);
+        let mut chunk = RowChunk::default();
+        let res = fill_chunk(rows.as_mut(), &mut chunk);
         let end = !matches!(res, Ok(false));
-        if !chunk.is_empty() && tx.send(Msg::Chunk(chunk)).is_err() {
+        if chunk.rows() > 0 && tx.send(Msg::Chunk(chunk)).is_err() {
             return; // The reader was dropped.
         }
         if end {
@@ -401,31 +453,6 @@ fn spawn(mut producer: Box<Producer>) -> Feed {
     }
 }
 
-/// Rows to answers.
-struct Producer {
-    rows: Box<dyn RowSource>,
-    first: Option<Row>,
-    shape: Shape,
-}
-
-impl Producer {
-    /// Adds answers to `out` until it holds at least `target` (or, for a wide
-    /// export, a few more). Returns true at the end of the input.
-    fn fill(&mut self, target: usize, out: &mut Vec<Answer>) -> Result<bool, InputError> {
-        while out.len() < target {
-            let row = match self.first.take() {
-                Some(r) => r,
-                None => match self.rows.next_row()? {
-                    Some(r) => r,
-                    None => return Ok(true),
-                },
-            };
-            self.shape.answers(row, out)?;
-        }
-        Ok(false)
-    }
-}
-
 /// Which columns make an answer.
 struct Shape {
     source: String,
@@ -440,41 +467,41 @@ struct Shape {
 }
 
 impl Shape {
-    fn answers(&mut self, mut row: Row, out: &mut Vec<Answer>) -> Result<(), InputError> {
+    /// Checks that `row` has the columns answers need (JSONL lines may not).
+    fn check_row(&mut self, chunk: &RowChunk, row: usize) -> Result<(), InputError> {
         self.row_no += 1;
-        if let Some(&(c, what)) = self.required.iter().find(|(c, _)| row.missing.contains(c)) {
-            return Err(InputError::new(
+        match self.required.iter().find(|&&(c, _)| chunk.is_missing(row, c)) {
+            None => Ok(()),
+            Some(&(c, what)) => Err(InputError::new(
                 &self.source,
-                Some(row.line),
+                Some(chunk.line(row)),
                 None,
                 format!(
                     "field \"{}\" ({what}) is missing on this line; other lines have it",
                     self.columns[c]
                 ),
-            ));
+            )),
         }
-        let id = match self.id_column {
-            Some(c) => row.fields[c].clone(),
-            None => self.row_no.to_string(),
-        };
-        let question = self.question_column.map(|c| row.fields[c].clone());
-        let last = self.text_columns.len() - 1;
-        for (k, &c) in self.text_columns.iter().enumerate() {
-            let text = row.fields[c].clone();
-            let question = question.clone().unwrap_or_else(|| self.columns[c].clone());
-            let fields = if k == last {
-                std::mem::take(&mut row.fields)
-            } else {
-                row.fields.clone()
-            };
+    }
+
+    /// The answers of `row` for the text columns at positions `which`.
+    fn answers(&self, chunk: &RowChunk, row: usize, which: std::ops::Range<usize>, out: &mut Vec<Answer>) {
+        let width = self.columns.len();
+        for k in which {
+            let c = self.text_columns[k];
             out.push(Answer {
-                id: id.clone(),
-                text,
-                line: row.line,
-                fields,
-                question,
+                id: match self.id_column {
+                    Some(c) => chunk.field(row, c).to_string(),
+                    None => self.row_no.to_string(),
+                },
+                text: chunk.field(row, c).to_string(),
+                line: chunk.line(row),
+                fields: (0..width).map(|f| chunk.field(row, f).to_string()).collect(),
+                question: match self.question_column {
+                    Some(q) => chunk.field(row, q).to_string(),
+                    None => self.columns[c].clone(),
+                },
             });
         }
-        Ok(())
     }
 }

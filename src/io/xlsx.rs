@@ -11,7 +11,7 @@ use std::sync::Arc;
 use calamine::{Data, Range, Reader};
 
 use super::read::{InputError, InputFormat};
-use super::rows::{Opened, Row, RowSource};
+use super::rows::{Opened, RowChunk, RowSource};
 
 /// Whether these first bytes look like a workbook (zip container or the old
 /// binary .xls format) rather than text.
@@ -52,21 +52,22 @@ pub(crate) fn open_workbook(
         progress,
         total,
     };
-    let header = match rows.next_row()? {
-        Some(h) => h,
-        None => return Err(err(None, format!("sheet \"{name}\" is empty"))),
-    };
+    let mut chunk = RowChunk::default();
+    if !rows.next_row(&mut chunk)? {
+        return Err(err(None, format!("sheet \"{name}\" is empty")));
+    }
+    let (header_line, header) = chunk.pop_row().expect("the header was just read");
     let _ = first_col;
     Ok(Opened {
         rows: Box::new(rows),
         format: InputFormat::Xlsx,
-        columns: header.fields.iter().map(|c| c.trim().to_string()).collect(),
+        columns: header.iter().map(|c| c.trim().to_string()).collect(),
         delimiter: None,
-        header_line: Some(header.line),
+        header_line: Some(header_line),
         column_hint: Some(format!("(in sheet \"{name}\")")),
         default_id: None,
         no_rows: err(
-            Some(header.line),
+            Some(header_line),
             format!("no rows after the header in sheet \"{name}\""),
         ),
     })
@@ -117,7 +118,7 @@ struct SheetRows {
 }
 
 impl RowSource for SheetRows {
-    fn next_row(&mut self) -> Result<Option<Row>, InputError> {
+    fn next_row(&mut self, chunk: &mut RowChunk) -> Result<bool, InputError> {
         let height = self.range.height();
         while self.next < height {
             let i = self.next;
@@ -129,13 +130,13 @@ impl RowSource for SheetRows {
             if cells.iter().all(|c| matches!(c, Data::Empty)) {
                 continue;
             }
-            return Ok(Some(Row {
-                line: u64::from(self.first_row) + i as u64 + 1,
-                fields: cells.iter().map(cell_text).collect(),
-                missing: Vec::new(),
-            }));
+            chunk.start_row(u64::from(self.first_row) + i as u64 + 1);
+            for cell in cells {
+                chunk.push_field(&cell_text(cell));
+            }
+            return Ok(true);
         }
-        Ok(None)
+        Ok(false)
     }
 }
 
