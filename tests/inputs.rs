@@ -16,14 +16,29 @@ fn tema() -> Command {
 
 /// `tema tag FILE ARGS --format jsonl`: (id, themes) per answer.
 fn tag(file: &Path, args: &[&str]) -> Vec<(String, Vec<String>)> {
-    let out = tema().arg("tag").arg(file).args(args).args(["--format", "jsonl"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = tema()
+        .arg("tag")
+        .arg(file)
+        .args(args)
+        .args(["--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            let themes = v["themes"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect();
+            let themes = v["themes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap().to_string())
+                .collect();
             (v["id"].as_str().unwrap().to_string(), themes)
         })
         .collect()
@@ -31,7 +46,10 @@ fn tag(file: &Path, args: &[&str]) -> Vec<(String, Vec<String>)> {
 
 /// How many answers have `theme`.
 fn count(tagged: &[(String, Vec<String>)], theme: &str) -> usize {
-    tagged.iter().filter(|(_, t)| t.iter().any(|x| x == theme)).count()
+    tagged
+        .iter()
+        .filter(|(_, t)| t.iter().any(|x| x == theme))
+        .count()
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
@@ -52,15 +70,24 @@ fn with_text(spec: &str) -> ReadOptions {
 }
 
 fn utf16(s: &str, big_endian: bool) -> Vec<u8> {
-    let mut b = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+    let mut b = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
     for u in s.encode_utf16() {
-        b.extend_from_slice(&if big_endian { u.to_be_bytes() } else { u.to_le_bytes() });
+        b.extend_from_slice(&if big_endian {
+            u.to_be_bytes()
+        } else {
+            u.to_le_bytes()
+        });
     }
     b
 }
 
 /// Three answers: bolig, tolk, and an empty one.
-const SURVEY: &str = "id;kommune;svar\r\n1;Bodø;Mangel på boliger\r\n2;Ås;Vi trenger flere tolker\r\n3;Vågå;\r\n";
+const SURVEY: &str =
+    "id;kommune;svar\r\n1;Bodø;Mangel på boliger\r\n2;Ås;Vi trenger flere tolker\r\n3;Vågå;\r\n";
 
 // ---------- text encodings ----------
 
@@ -69,14 +96,21 @@ fn csv_in_utf8_with_and_without_bom() {
     let dir = tempfile::tempdir().unwrap();
     for (name, bytes) in [
         ("plain.csv", SURVEY.as_bytes().to_vec()),
-        ("bom.csv", [b"\xEF\xBB\xBF".as_slice(), SURVEY.as_bytes()].concat()),
+        (
+            "bom.csv",
+            [b"\xEF\xBB\xBF".as_slice(), SURVEY.as_bytes()].concat(),
+        ),
     ] {
         let f = write(dir.path(), name, &bytes);
         let t = tag(&f, &[]);
         assert_eq!(t.len(), 3, "{name}");
         assert_eq!((count(&t, "bolig"), count(&t, "tolk")), (1, 1), "{name}");
         let ds = read_path(f.to_str().unwrap(), &opts()).unwrap();
-        assert_eq!(ds.columns, vec!["id", "kommune", "svar"], "{name}: BOM not in the first column name");
+        assert_eq!(
+            ds.columns,
+            vec!["id", "kommune", "svar"],
+            "{name}: BOM not in the first column name"
+        );
         assert_eq!(ds.answers[0].fields[1], "Bodø");
     }
 }
@@ -98,30 +132,54 @@ fn utf16_le_and_be_with_bom_excel_unicode_text() {
         assert_eq!(r.encoding(), Some(if be { "UTF-16BE" } else { "UTF-16LE" }));
         assert_eq!(r.encoding_source(), Some(EncodingSource::Bom));
         let t = tag(&f, &["--input-format", "csv"]);
-        assert_eq!((t.len(), count(&t, "bolig"), count(&t, "tolk")), (3, 1, 1), "{name}");
+        assert_eq!(
+            (t.len(), count(&t, "bolig"), count(&t, "tolk")),
+            (3, 1, 1),
+            "{name}"
+        );
     }
 }
 
 #[test]
 fn windows_1252_is_detected_with_a_note_or_forced() {
     let dir = tempfile::tempdir().unwrap();
-    let bytes = b"id;svar\r\n1;Mangel p\xE5 boliger\r\n2;For f\xE5 tolker i B\xF8 og \xC5s\r\n".to_vec();
+    let bytes =
+        b"id;svar\r\n1;Mangel p\xE5 boliger\r\n2;For f\xE5 tolker i B\xF8 og \xC5s\r\n".to_vec();
     let f = write(dir.path(), "latin.csv", &bytes);
     let out = tema().arg("tag").arg(&f).output().unwrap();
     assert!(out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("not UTF-8") && err.contains("windows-1252"), "{err}");
+    assert!(
+        err.contains("not UTF-8") && err.contains("windows-1252"),
+        "{err}"
+    );
     let t = tag(&f, &["--quiet"]);
     assert_eq!((count(&t, "bolig"), count(&t, "tolk")), (1, 1));
     // --quiet silences the note.
-    tema().arg("tag").arg(&f).arg("--quiet").assert().success().stderr("");
+    tema()
+        .arg("tag")
+        .arg(&f)
+        .arg("--quiet")
+        .assert()
+        .success()
+        .stderr("");
     let ds = read_path(f.to_str().unwrap(), &opts()).unwrap();
     assert_eq!(ds.answers[1].text, "For få tolker i Bø og Ås");
 
     // Forced: a file with no letters outside ASCII in its first bytes.
     let f = write(dir.path(), "forced.csv", b"id;svar\n1;\xABbolig\xBB\n");
-    tema().arg("tag").arg(&f).assert().code(3).stderr(predicate::str::contains("forced.csv:2:3"));
-    let out = tema().arg("tag").arg(&f).args(["--encoding", "latin1"]).output().unwrap();
+    tema()
+        .arg("tag")
+        .arg(&f)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("forced.csv:2:3"));
+    let out = tema()
+        .arg("tag")
+        .arg(&f)
+        .args(["--encoding", "latin1"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8(out.stdout).unwrap().contains("«bolig»"));
     assert!(out.stderr.is_empty(), "no note when the encoding is given");
@@ -137,7 +195,7 @@ fn windows_1252_is_detected_with_a_note_or_forced() {
 #[test]
 fn mixed_utf8_and_latin1_stays_an_error_at_the_byte() {
     let dir = tempfile::tempdir().unwrap();
-    let mut bytes = "id,svar\n1,blåbær\n".repeat(1).into_bytes();
+    let mut bytes = "id,svar\n1,blåbær\n".as_bytes().to_vec();
     // Far past the detection prefix, so the error comes mid-stream.
     for i in 2..20_000 {
         bytes.extend_from_slice(format!("{i},bolig i Bodø\n").as_bytes());
@@ -153,11 +211,24 @@ fn mixed_utf8_and_latin1_stays_an_error_at_the_byte() {
             Err(e) => break e,
         }
     };
-    assert_eq!(got.len(), 19_999, "answers before the bad line are handed out first");
+    assert_eq!(
+        got.len(),
+        19_999,
+        "answers before the bad line are handed out first"
+    );
     assert_eq!((e.line, e.column), (Some(20_001), Some(14)), "{e}");
-    assert!(e.to_string().contains("mixed.csv:20001:14: invalid UTF-8 (byte 0xE5"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("mixed.csv:20001:14: invalid UTF-8 (byte 0xE5"),
+        "{e}"
+    );
     assert!(e.message.contains("--encoding windows-1252"), "{e}");
-    tema().arg("count").arg(&f).assert().code(3).stderr(predicate::str::contains("mixed.csv:20001:14"));
+    tema()
+        .arg("count")
+        .arg(&f)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("mixed.csv:20001:14"));
 }
 
 // ---------- CSV dialects ----------
@@ -176,7 +247,11 @@ fn semicolon_excel_csv_with_sep_line_and_embedded_newlines() {
     )
     .unwrap();
     assert_eq!(ds.delimiter, Some(b';'));
-    let got: Vec<(&str, &str, u64)> = ds.answers.iter().map(|a| (a.id.as_str(), a.text.as_str(), a.line)).collect();
+    let got: Vec<(&str, &str, u64)> = ds
+        .answers
+        .iter()
+        .map(|a| (a.id.as_str(), a.text.as_str(), a.line))
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -186,7 +261,10 @@ fn semicolon_excel_csv_with_sep_line_and_embedded_newlines() {
     );
     let t = tag(&f, &["--id-column", "RespId"]);
     assert_eq!(t[0].0, "A1");
-    assert!(t[0].1.contains(&"bolig".to_string()) && t[0].1.contains(&"tolk".to_string()), "{t:?}");
+    assert!(
+        t[0].1.contains(&"bolig".to_string()) && t[0].1.contains(&"tolk".to_string()),
+        "{t:?}"
+    );
     assert_eq!(t[1].1, vec!["nav"]);
 }
 
@@ -199,12 +277,9 @@ fn unclosed_quote_far_into_a_file_is_located() {
     }
     text.push_str("5000,\"aldri lukket\n5001,x\n");
     let f = write(dir.path(), "open.csv", text.as_bytes());
-    tema()
-        .arg("count")
-        .arg(&f)
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("open.csv:10000:6").and(predicate::str::contains("never closed")));
+    tema().arg("count").arg(&f).assert().code(3).stderr(
+        predicate::str::contains("open.csv:10000:6").and(predicate::str::contains("never closed")),
+    );
 }
 
 // ---------- Excel ----------
@@ -216,20 +291,36 @@ fn workbook(dir: &Path) -> PathBuf {
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let ws = wb.add_worksheet();
     ws.set_name("Svar").unwrap();
-    for (c, h) in ["respondent_id", "dato", "tid", "antall", "andel", "aktiv", "svar"].iter().enumerate() {
+    for (c, h) in [
+        "respondent_id",
+        "dato",
+        "tid",
+        "antall",
+        "andel",
+        "aktiv",
+        "svar",
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     ws.write_number(1, 0, 101).unwrap();
-    ws.write_datetime_with_format(1, 1, &ExcelDateTime::from_ymd(2024, 3, 1).unwrap(), &date).unwrap();
-    let dt = ExcelDateTime::from_ymd(2024, 3, 1).unwrap().and_hms(13, 45, 0).unwrap();
-    ws.write_datetime_with_format(1, 2, &dt, &Format::new().set_num_format("yyyy-mm-dd hh:mm")).unwrap();
+    ws.write_datetime_with_format(1, 1, ExcelDateTime::from_ymd(2024, 3, 1).unwrap(), &date)
+        .unwrap();
+    let dt = ExcelDateTime::from_ymd(2024, 3, 1)
+        .unwrap()
+        .and_hms(13, 45, 0)
+        .unwrap();
+    ws.write_datetime_with_format(1, 2, &dt, &Format::new().set_num_format("yyyy-mm-dd hh:mm"))
+        .unwrap();
     ws.write_number(1, 3, 12).unwrap();
     ws.write_number(1, 4, 0.25).unwrap();
     ws.write_boolean(1, 5, true).unwrap();
     ws.write_string(1, 6, "Mangel på boliger").unwrap();
     ws.write_number(2, 0, 102).unwrap();
     ws.write_number(2, 6, 42).unwrap(); // a number where text is expected
-    // Row 4 (index 3) left blank: skipped like a blank CSV line.
+                                        // Row 4 (index 3) left blank: skipped like a blank CSV line.
     ws.write_number(4, 0, 103).unwrap();
     ws.write_string(4, 6, "For få tolker").unwrap();
     let info = wb.add_worksheet();
@@ -247,9 +338,35 @@ fn xlsx_cells_of_any_type_read_as_text() {
     let f = workbook(dir.path());
     let ds = read_path(f.to_str().unwrap(), &opts()).unwrap();
     assert_eq!(ds.format, tema::io::InputFormat::Xlsx);
-    assert_eq!(ds.columns, vec!["respondent_id", "dato", "tid", "antall", "andel", "aktiv", "svar"]);
-    let rows: Vec<(&[String], u64)> = ds.answers.iter().map(|a| (a.fields.as_slice(), a.line)).collect();
-    assert_eq!(rows[0].0, ["101", "2024-03-01", "2024-03-01 13:45:00", "12", "0.25", "TRUE", "Mangel på boliger"]);
+    assert_eq!(
+        ds.columns,
+        vec![
+            "respondent_id",
+            "dato",
+            "tid",
+            "antall",
+            "andel",
+            "aktiv",
+            "svar"
+        ]
+    );
+    let rows: Vec<(&[String], u64)> = ds
+        .answers
+        .iter()
+        .map(|a| (a.fields.as_slice(), a.line))
+        .collect();
+    assert_eq!(
+        rows[0].0,
+        [
+            "101",
+            "2024-03-01",
+            "2024-03-01 13:45:00",
+            "12",
+            "0.25",
+            "TRUE",
+            "Mangel på boliger"
+        ]
+    );
     assert_eq!(rows[1].0, ["102", "", "", "", "", "", "42"]);
     // Lines are sheet rows: the blank row 4 is skipped.
     assert_eq!(rows.iter().map(|r| r.1).collect::<Vec<_>>(), vec![2, 3, 5]);
@@ -277,10 +394,18 @@ fn xlsx_sheet_by_name_or_index_and_missing_sheet_lists_sheets() {
         .assert()
         .code(3)
         .stdout("")
-        .stderr(predicate::str::contains("sheet \"Ark3\" not found").and(predicate::str::contains("0: Svar, 1: Info")));
+        .stderr(
+            predicate::str::contains("sheet \"Ark3\" not found")
+                .and(predicate::str::contains("0: Svar, 1: Info")),
+        );
     // --sheet on a text input is a mistake worth reporting.
     let csv = write(dir.path(), "a.csv", SURVEY.as_bytes());
-    tema().arg("tag").arg(&csv).args(["--sheet", "1"]).assert().code(3);
+    tema()
+        .arg("tag")
+        .arg(&csv)
+        .args(["--sheet", "1"])
+        .assert()
+        .code(3);
     // A missing column names the sheet.
     tema()
         .arg("tag")
@@ -288,7 +413,10 @@ fn xlsx_sheet_by_name_or_index_and_missing_sheet_lists_sheets() {
         .args(["--text-column", "q9"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("svar.xlsx:1: column \"q9\" not found").and(predicate::str::contains("Svar")));
+        .stderr(
+            predicate::str::contains("svar.xlsx:1: column \"q9\" not found")
+                .and(predicate::str::contains("Svar")),
+        );
 }
 
 // ---------- wide and long exports ----------
@@ -311,8 +439,11 @@ fn wide_export_gives_one_answer_per_text_column() {
             },
         )
         .unwrap();
-        let got: Vec<(&str, &str, &str, u64)> =
-            ds.answers.iter().map(|a| (a.id.as_str(), a.question.as_str(), a.text.as_str(), a.line)).collect();
+        let got: Vec<(&str, &str, &str, u64)> = ds
+            .answers
+            .iter()
+            .map(|a| (a.id.as_str(), a.question.as_str(), a.text.as_str(), a.line))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -325,16 +456,25 @@ fn wide_export_gives_one_answer_per_text_column() {
         );
         assert_eq!(ds.answers[1].fields, ds.answers[0].fields);
     }
-    let t = tag(&f, &["--text-column", "q1*", "--id-column", "respondent_id"]);
+    let t = tag(
+        &f,
+        &["--text-column", "q1*", "--id-column", "respondent_id"],
+    );
     assert_eq!(t.len(), 4);
-    assert_eq!((count(&t, "bolig"), count(&t, "tolk"), count(&t, "nav")), (1, 1, 1));
+    assert_eq!(
+        (count(&t, "bolig"), count(&t, "tolk"), count(&t, "nav")),
+        (1, 1, 1)
+    );
     tema()
         .arg("tag")
         .arg(&f)
         .args(["--text-column", "x*"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("no column matches \"x*\"").and(predicate::str::contains("q14_forbedringer")));
+        .stderr(
+            predicate::str::contains("no column matches \"x*\"")
+                .and(predicate::str::contains("q14_forbedringer")),
+        );
 }
 
 #[test]
@@ -493,4 +633,28 @@ proptest::proptest! {
             proptest::prop_assert_eq!(&a.fields, r);
         }
     }
+}
+
+/// The bundled example workbook (made by `cargo run --example make_example_xlsx`).
+#[test]
+fn bundled_example_workbook_reads_as_a_wide_export() {
+    let ds = read_path("examples/undersokelse.xlsx", &with_text("q1*")).unwrap();
+    assert_eq!(ds.answers.len(), 80);
+    assert_eq!(ds.columns[3..5], ["dato", "antall_bosatte"]);
+    let first = &ds.answers[0];
+    assert_eq!(
+        (
+            first.line,
+            first.fields[3].as_str(),
+            first.fields[4].as_str()
+        ),
+        (2, "2024-09-02", "61")
+    );
+    assert_eq!(ds.answers[1].question, "q14_forbedringer");
+    let t = tag(
+        Path::new("examples/undersokelse.xlsx"),
+        &["--text-column", "q1*"],
+    );
+    assert_eq!(t.len(), 80);
+    assert!(count(&t, "bolig") >= 5 && count(&t, "tolk") >= 3, "{t:?}");
 }

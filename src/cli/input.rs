@@ -56,7 +56,10 @@ impl InputArgs {
     pub fn missing_markers(&self) -> Vec<String> {
         match &self.missing {
             Some(list) => list.clone(),
-            None => tema::report::DEFAULT_MISSING_MARKERS.iter().map(|s| s.to_string()).collect(),
+            None => tema::report::DEFAULT_MISSING_MARKERS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         }
     }
 
@@ -93,7 +96,11 @@ pub fn open_input(a: &InputArgs) -> Result<AnswerReader, CliError> {
 pub fn read_input(a: &InputArgs) -> Result<tema::io::Dataset, CliError> {
     let mut reader = open_input(a)?;
     let mut answers = Vec::new();
-    while reader.next_batch(usize::MAX, &mut answers).map_err(CliError::input)? > 0 {}
+    while reader
+        .next_batch(usize::MAX, &mut answers)
+        .map_err(CliError::input)?
+        > 0
+    {}
     Ok(tema::io::Dataset {
         source: reader.source().to_string(),
         format: reader.format(),

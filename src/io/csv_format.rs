@@ -98,7 +98,9 @@ pub(crate) fn open_csv(
     let mut rows = CsvRows {
         source: source.to_string(),
         text,
-        core: csv_core::ReaderBuilder::new().delimiter(delim as u8).build(),
+        core: csv_core::ReaderBuilder::new()
+            .delimiter(delim as u8)
+            .build(),
         delim,
         line,
         out: vec![0; 4096],
@@ -215,7 +217,11 @@ impl CsvRows {
                 return Err(self
                     .open_quote(rec_line, &format!("runs on for more than {mb} MB"))
                     .unwrap_or_else(|| {
-                        self.err(Some(rec_line), None, format!("record is longer than {mb} MB"))
+                        self.err(
+                            Some(rec_line),
+                            None,
+                            format!("record is longer than {mb} MB"),
+                        )
                     }));
             }
             match res {
@@ -232,7 +238,10 @@ impl CsvRows {
                     // A quote left open swallows the rest of the file, so it
                     // can only be in a record that ended at the end of input.
                     if at_eof {
-                        if let Some(e) = self.open_quote(rec_line, "is never closed (it runs to the end of the file)") {
+                        if let Some(e) = self.open_quote(
+                            rec_line,
+                            "is never closed (it runs to the end of the file)",
+                        ) {
                             return Err(e);
                         }
                     }

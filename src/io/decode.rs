@@ -58,12 +58,13 @@ pub(crate) fn detect(prefix: &[u8], label: Option<&str>) -> Result<Detected, Str
         return Ok(bom(UTF_16BE, 2));
     }
     if let Some(label) = label {
-        let encoding = Encoding::for_label_no_replacement(label.trim().as_bytes()).ok_or_else(|| {
-            format!(
-                "unknown encoding \"{label}\"; use e.g. utf-8, windows-1252, iso-8859-1, \
+        let encoding =
+            Encoding::for_label_no_replacement(label.trim().as_bytes()).ok_or_else(|| {
+                format!(
+                    "unknown encoding \"{label}\"; use e.g. utf-8, windows-1252, iso-8859-1, \
                  utf-16le or utf-16be"
-            )
-        })?;
+                )
+            })?;
         return Ok(Detected {
             encoding,
             bom_len: 0,
@@ -101,8 +102,20 @@ pub(crate) fn looks_like_windows_1252(bytes: &[u8]) -> bool {
             match b {
                 0xC0..=0xFF if b != 0xD7 && b != 0xF7 => letters += 1,
                 // € … ‘ ’ “ ” – — nbsp § « ° ´ ½ » × ÷
-                0x80 | 0x85 | 0x91..=0x94 | 0x96 | 0x97 | 0xA0 | 0xA7 | 0xAB | 0xB0 | 0xB4
-                | 0xBD | 0xBB | 0xD7 | 0xF7 => {}
+                0x80
+                | 0x85
+                | 0x91..=0x94
+                | 0x96
+                | 0x97
+                | 0xA0
+                | 0xA7
+                | 0xAB
+                | 0xB0
+                | 0xB4
+                | 0xBD
+                | 0xBB
+                | 0xD7
+                | 0xF7 => {}
                 _ => return false,
             }
         }
@@ -158,7 +171,11 @@ impl TextStream {
         TextStream {
             source: source.to_string(),
             inner,
-            raw: if decoder.is_some() { vec![0; CHUNK] } else { Vec::new() },
+            raw: if decoder.is_some() {
+                vec![0; CHUNK]
+            } else {
+                Vec::new()
+            },
             decoder,
             raw_len: 0,
             buf: vec![0; CHUNK],
@@ -330,7 +347,10 @@ impl TextStream {
                 self.raw_len += n;
                 self.eof = n == 0;
             }
-            let decoder = self.decoder.as_mut().expect("transcoding stream has a decoder");
+            let decoder = self
+                .decoder
+                .as_mut()
+                .expect("transcoding stream has a decoder");
             let (res, read, written) = decoder.decode_to_utf8_without_replacement(
                 &self.raw[..self.raw_len],
                 &mut self.buf[self.end..],
@@ -363,10 +383,20 @@ pub(crate) fn prefix_text(prefix: &[u8], detected: Detected, whole: bool) -> (St
     let (text, complete) = if detected.encoding == UTF_8 {
         match std::str::from_utf8(bytes) {
             Ok(s) => (s.to_string(), true),
-            Err(e) => (String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(), false),
+            Err(e) => (
+                String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(),
+                false,
+            ),
         }
     } else {
-        (detected.encoding.decode_without_bom_handling(bytes).0.into_owned(), true)
+        (
+            detected
+                .encoding
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
+            true,
+        )
     };
     if whole {
         return (text, complete);
@@ -406,16 +436,30 @@ mod tests {
         assert_eq!(detect(b"\xFF\xFEa\0", None).unwrap().encoding, UTF_16LE);
         assert_eq!(detect(b"\xFE\xFF\0a", None).unwrap().encoding, UTF_16BE);
         let d = detect(b"Mangel p\xE5 boliger", None).unwrap();
-        assert_eq!((d.encoding, d.source), (WINDOWS_1252, EncodingSource::Guessed));
+        assert_eq!(
+            (d.encoding, d.source),
+            (WINDOWS_1252, EncodingSource::Guessed)
+        );
         // Valid UTF-8 elsewhere: a stray byte is an error, not a guess.
-        assert_eq!(detect(b"bl\xC3\xA5 og bl\xE5", None).unwrap().encoding, UTF_8);
+        assert_eq!(
+            detect(b"bl\xC3\xA5 og bl\xE5", None).unwrap().encoding,
+            UTF_8
+        );
         // Control-range bytes are not typical Latin-1 text.
         assert_eq!(detect(b"a\x81b", None).unwrap().encoding, UTF_8);
         let d = detect(b"abc", Some("latin1")).unwrap();
-        assert_eq!((d.encoding, d.source), (WINDOWS_1252, EncodingSource::Option));
-        assert!(detect(b"abc", Some("klingon")).unwrap_err().contains("unknown encoding"));
+        assert_eq!(
+            (d.encoding, d.source),
+            (WINDOWS_1252, EncodingSource::Option)
+        );
+        assert!(detect(b"abc", Some("klingon"))
+            .unwrap_err()
+            .contains("unknown encoding"));
         // A BOM wins over the option.
-        assert_eq!(detect(b"\xEF\xBB\xBFa", Some("latin1")).unwrap().encoding, UTF_8);
+        assert_eq!(
+            detect(b"\xEF\xBB\xBFa", Some("latin1")).unwrap().encoding,
+            UTF_8
+        );
     }
 
     #[test]

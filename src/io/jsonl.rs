@@ -229,7 +229,12 @@ impl RowSource for JsonlRows {
             let line_no = self.line_no;
             // The stream is checked UTF-8.
             let raw = std::str::from_utf8(&buf).map_err(|e| {
-                InputError::new(&self.source, Some(line_no), None, format!("invalid UTF-8: {e}"))
+                InputError::new(
+                    &self.source,
+                    Some(line_no),
+                    None,
+                    format!("invalid UTF-8: {e}"),
+                )
             })?;
             let raw = raw.strip_suffix('\n').unwrap_or(raw);
             let line = raw.strip_suffix('\r').unwrap_or(raw);

@@ -29,6 +29,8 @@ pub mod stream;
 mod xlsx;
 
 pub use atomic::AtomicOutput;
-pub use read::{find_column, read_bytes, read_path, Answer, Dataset, InputError, InputFormat, ReadOptions};
 pub use decode::EncodingSource;
+pub use read::{
+    find_column, read_bytes, read_path, Answer, Dataset, InputError, InputFormat, ReadOptions,
+};
 pub use stream::AnswerReader;

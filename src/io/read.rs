@@ -188,7 +188,11 @@ fn drain(mut reader: AnswerReader) -> Result<Dataset, InputError> {
 }
 
 /// Guess the format from the content (used for stdin and unknown extensions).
-pub(crate) fn sniff(source: &str, text: &str, ext: Option<&str>) -> Result<InputFormat, InputError> {
+pub(crate) fn sniff(
+    source: &str,
+    text: &str,
+    ext: Option<&str>,
+) -> Result<InputFormat, InputError> {
     let first = text
         .lines()
         .map(str::trim)

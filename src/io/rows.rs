@@ -72,7 +72,9 @@ impl RowChunk {
     /// Removes the last row (the header, once read).
     pub fn pop_row(&mut self) -> Option<(u64, Vec<String>)> {
         let row = self.rows().checked_sub(1)?;
-        let fields = (0..self.width(row)).map(|c| self.field(row, c).to_string()).collect();
+        let fields = (0..self.width(row))
+            .map(|c| self.field(row, c).to_string())
+            .collect();
         let line = self.lines.pop()?;
         let start = self.starts.pop()?;
         let from = if start == 0 { 0 } else { self.ends[start - 1] };

@@ -102,7 +102,10 @@ mod tests {
         assert_eq!(text_columns(&c, Some("q14, q1*")), Ok(vec![3, 1, 4]));
         assert_eq!(text_columns(&c, Some("Q12")), Ok(vec![1]));
         let e = text_columns(&c, Some("x*")).unwrap_err();
-        assert!(e.contains("no column matches \"x*\"") && e.contains("kommune"), "{e}");
+        assert!(
+            e.contains("no column matches \"x*\"") && e.contains("kommune"),
+            "{e}"
+        );
         let e = text_columns(&c, Some("q12,q99")).unwrap_err();
         assert!(e.contains("\"q99\" not found"), "{e}");
         // A real column name with a comma is taken whole.

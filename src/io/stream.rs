@@ -80,23 +80,45 @@ impl AnswerReader {
 
     /// Like [`AnswerReader::open`], for bytes already in memory. `source` names
     /// the input in errors and its extension takes part in format detection.
-    pub fn from_bytes(source: &str, bytes: &[u8], opts: &ReadOptions) -> Result<AnswerReader, InputError> {
+    pub fn from_bytes(
+        source: &str,
+        bytes: &[u8],
+        opts: &ReadOptions,
+    ) -> Result<AnswerReader, InputError> {
         let input = Box::new(std::io::Cursor::new(bytes.to_vec()));
         Self::start(source, input, Some(bytes.len() as u64), opts, false, true)
     }
 
-    pub(crate) fn open_path(path: &str, opts: &ReadOptions, threaded: bool) -> Result<AnswerReader, InputError> {
+    pub(crate) fn open_path(
+        path: &str,
+        opts: &ReadOptions,
+        threaded: bool,
+    ) -> Result<AnswerReader, InputError> {
         if path == "-" {
-            return Self::start("<stdin>", Box::new(std::io::stdin()), None, opts, threaded, false);
+            return Self::start(
+                "<stdin>",
+                Box::new(std::io::stdin()),
+                None,
+                opts,
+                threaded,
+                false,
+            );
         }
         let p = Path::new(path);
         if p.is_dir() {
-            return Err(InputError::new(path, None, None, "is a directory, not a file"));
+            return Err(InputError::new(
+                path,
+                None,
+                None,
+                "is a directory, not a file",
+            ));
         }
         let file = std::fs::File::open(p).map_err(|e| {
             let msg = match e.kind() {
                 std::io::ErrorKind::NotFound => "file not found".to_string(),
-                std::io::ErrorKind::PermissionDenied => "cannot read file: permission denied".to_string(),
+                std::io::ErrorKind::PermissionDenied => {
+                    "cannot read file: permission denied".to_string()
+                }
                 _ => format!("cannot read file: {e}"),
             };
             InputError::new(path, None, None, msg)
@@ -120,13 +142,17 @@ impl AnswerReader {
             inner: input,
             count: bytes_read.clone(),
         };
-        let read_err = |e: std::io::Error| InputError::new(source, None, None, format!("cannot read: {e}"));
+        let read_err =
+            |e: std::io::Error| InputError::new(source, None, None, format!("cannot read: {e}"));
         let ext = extension(source);
         let limit = if whole { usize::MAX } else { PREFIX_BYTES };
         let mut prefix = Vec::new();
         let mut eof = fill_prefix(&mut input, &mut prefix, limit).map_err(read_err)?;
 
-        let workbook_ext = matches!(ext.as_deref(), Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods"));
+        let workbook_ext = matches!(
+            ext.as_deref(),
+            Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+        );
         let is_workbook = match opts.format {
             Some(InputFormat::Xlsx) => true,
             Some(_) => false,
@@ -134,7 +160,8 @@ impl AnswerReader {
         };
         let (opened, first, encoding) = if is_workbook {
             input.read_to_end(&mut prefix).map_err(read_err)?;
-            let opened = xlsx::open_workbook(source, prefix, opts.sheet.as_deref(), bytes_read.clone())?;
+            let opened =
+                xlsx::open_workbook(source, prefix, opts.sheet.as_deref(), bytes_read.clone())?;
             (opened, RowChunk::default(), None)
         } else {
             if let Some(sheet) = &opts.sheet {
@@ -142,7 +169,9 @@ impl AnswerReader {
                     source,
                     None,
                     None,
-                    format!("--sheet {sheet}: only Excel workbooks have sheets, and this input is text"),
+                    format!(
+                        "--sheet {sheet}: only Excel workbooks have sheets, and this input is text"
+                    ),
                 ));
             }
             // A prefix of blanks says nothing; look further.
@@ -150,8 +179,8 @@ impl AnswerReader {
                 let want = prefix.len() * 2;
                 eof = fill_prefix(&mut input, &mut prefix, want).map_err(read_err)?;
             }
-            let detected =
-                decode::detect(&prefix, opts.encoding.as_deref()).map_err(|m| InputError::new(source, None, None, m))?;
+            let detected = decode::detect(&prefix, opts.encoding.as_deref())
+                .map_err(|m| InputError::new(source, None, None, m))?;
             let (text, complete) = decode::prefix_text(&prefix, detected, eof);
             if eof && complete && text.trim().is_empty() {
                 return Err(InputError::new(source, None, None, "file is empty"));
@@ -171,12 +200,16 @@ impl AnswerReader {
             let mut first = RowChunk::default();
             let opened = match format {
                 InputFormat::Jsonl => jsonl::open_jsonl(source, stream, &text, &mut first)?,
-                InputFormat::Csv => csv_format::open_csv(source, stream, &text, prefer_tab, sniffed)?,
+                InputFormat::Csv => {
+                    csv_format::open_csv(source, stream, &text, prefer_tab, sniffed)?
+                }
                 InputFormat::Text | InputFormat::Xlsx => plain::open_text(source, stream),
             };
             (opened, first, Some(detected))
         };
-        Self::finish(source, opened, first, encoding, opts, threaded, bytes_read, total)
+        Self::finish(
+            source, opened, first, encoding, opts, threaded, bytes_read, total,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -203,7 +236,8 @@ impl AnswerReader {
             };
             InputError::new(source, opened.header_line, None, m)
         };
-        let text_columns = select::text_columns(&columns, opts.text_column.as_deref()).map_err(col_err)?;
+        let text_columns =
+            select::text_columns(&columns, opts.text_column.as_deref()).map_err(col_err)?;
         let id_column = match opts.id_column.as_deref() {
             Some(name) => Some(find_column(&columns, name).map_err(col_err)?),
             None => opened.default_id,
@@ -219,7 +253,8 @@ impl AnswerReader {
                     .into(),
             ));
         }
-        let mut required: Vec<(usize, &'static str)> = text_columns.iter().map(|&c| (c, "the text")).collect();
+        let mut required: Vec<(usize, &'static str)> =
+            text_columns.iter().map(|&c| (c, "the text")).collect();
         required.extend(id_column.map(|c| (c, "the id")));
         required.extend(question_column.map(|c| (c, "the question")));
         let shape = Shape {
@@ -231,7 +266,11 @@ impl AnswerReader {
             required,
             row_no: 0,
         };
-        let feed = if threaded { spawn(opened.rows) } else { Feed::Inline(opened.rows) };
+        let feed = if threaded {
+            spawn(opened.rows)
+        } else {
+            Feed::Inline(opened.rows)
+        };
         Ok(AnswerReader {
             source: source.to_string(),
             format: opened.format,
@@ -290,7 +329,8 @@ impl AnswerReader {
     }
     /// Looks up a column by name (same rules and errors as `--text-column`).
     pub fn column_index(&self, name: &str) -> Result<usize, InputError> {
-        find_column(&self.columns, name).map_err(|m| InputError::new(&self.source, Some(1), None, m))
+        find_column(&self.columns, name)
+            .map_err(|m| InputError::new(&self.source, Some(1), None, m))
     }
 
     /// Appends up to `max` answers to `out`; returns how many (0 = end of input).
@@ -333,7 +373,12 @@ impl AnswerReader {
     }
 
     /// Turns rows of the current chunk into at most `room` answers.
-    fn take_answers(&mut self, room: usize, out: &mut Vec<Answer>, got: &mut usize) -> Result<(), InputError> {
+    fn take_answers(
+        &mut self,
+        room: usize,
+        out: &mut Vec<Answer>,
+        got: &mut usize,
+    ) -> Result<(), InputError> {
         let per_row = self.shape.text_columns.len();
         let mut left = room;
         while left > 0 && self.next_row < self.chunk.rows() {
@@ -342,7 +387,8 @@ impl AnswerReader {
                 self.shape.check_row(&self.chunk, row)?;
             }
             let n = (per_row - self.next_text).min(left);
-            self.shape.answers(&self.chunk, row, self.next_text..self.next_text + n, out);
+            self.shape
+                .answers(&self.chunk, row, self.next_text..self.next_text + n, out);
             left -= n;
             *got += n;
             self.next_text += n;
@@ -437,7 +483,10 @@ fn spawn(mut rows: Box<dyn RowSource>) -> Feed {
             return;
         }
     };
-    match std::thread::Builder::new().name("tema-read".into()).spawn(work) {
+    match std::thread::Builder::new()
+        .name("tema-read".into())
+        .spawn(work)
+    {
         Ok(_) => Feed::Thread(rx),
         // Cannot happen in practice; `work` was moved, so report it honestly.
         Err(e) => {
@@ -470,7 +519,11 @@ impl Shape {
     /// Checks that `row` has the columns answers need (JSONL lines may not).
     fn check_row(&mut self, chunk: &RowChunk, row: usize) -> Result<(), InputError> {
         self.row_no += 1;
-        match self.required.iter().find(|&&(c, _)| chunk.is_missing(row, c)) {
+        match self
+            .required
+            .iter()
+            .find(|&&(c, _)| chunk.is_missing(row, c))
+        {
             None => Ok(()),
             Some(&(c, what)) => Err(InputError::new(
                 &self.source,
@@ -485,7 +538,13 @@ impl Shape {
     }
 
     /// The answers of `row` for the text columns at positions `which`.
-    fn answers(&self, chunk: &RowChunk, row: usize, which: std::ops::Range<usize>, out: &mut Vec<Answer>) {
+    fn answers(
+        &self,
+        chunk: &RowChunk,
+        row: usize,
+        which: std::ops::Range<usize>,
+        out: &mut Vec<Answer>,
+    ) {
         let width = self.columns.len();
         for k in which {
             let c = self.text_columns[k];
@@ -496,7 +555,9 @@ impl Shape {
                 },
                 text: chunk.field(row, c).to_string(),
                 line: chunk.line(row),
-                fields: (0..width).map(|f| chunk.field(row, f).to_string()).collect(),
+                fields: (0..width)
+                    .map(|f| chunk.field(row, f).to_string())
+                    .collect(),
                 question: match self.question_column {
                     Some(q) => chunk.field(row, q).to_string(),
                     None => self.columns[c].clone(),

@@ -29,15 +29,16 @@ pub(crate) fn open_workbook(
 ) -> Result<Opened, InputError> {
     let err = |line: Option<u64>, msg: String| InputError::new(source, line, None, msg);
     let total = bytes.len() as u64;
-    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
-        err(
-            None,
-            format!(
-                "cannot read this as an Excel workbook ({e}); save it as .xlsx in Excel, or \
+    let mut book =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+            err(
+                None,
+                format!(
+                    "cannot read this as an Excel workbook ({e}); save it as .xlsx in Excel, or \
                  export the sheet as \"CSV UTF-8\""
-            ),
-        )
-    })?;
+                ),
+            )
+        })?;
     let names = book.sheet_names();
     let index = choose_sheet(&names, sheet).map_err(|m| err(None, m))?;
     let name = names[index].clone();
