@@ -552,15 +552,20 @@ fn read_speed() {
         text_column: Some("answer".into()),
         ..Default::default()
     };
+    let max: usize = std::env::var("TEMA_READ_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4096);
+    println!("batches of {max} answers");
     for round in 0..5 {
         let t = Instant::now();
         let cpu = cpu_seconds();
         let mut r = AnswerReader::open(&path, &opts).unwrap();
-        let mut batch = Vec::with_capacity(4096);
+        let mut batch = Vec::with_capacity(max);
         let (mut n, mut bytes) = (0usize, 0usize);
         loop {
             batch.clear();
-            if r.next_batch(4096, &mut batch).unwrap() == 0 {
+            if r.next_batch(max, &mut batch).unwrap() == 0 {
                 break;
             }
             n += batch.len();

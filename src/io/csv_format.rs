@@ -157,7 +157,9 @@ struct CsvRows {
 }
 
 fn count_newlines(b: &[u8]) -> u64 {
-    b.iter().filter(|&&c| c == b'\n').count() as u64
+    // Newlines are sparse (one per record or so): memchr's search is far
+    // faster than looking at every byte.
+    memchr::memchr_iter(b'\n', b).count() as u64
 }
 
 impl CsvRows {

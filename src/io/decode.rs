@@ -299,7 +299,7 @@ impl TextStream {
         let chars = |s: &[u8]| s.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64;
         match memchr::memrchr(b'\n', text) {
             Some(last) => {
-                self.line += text.iter().filter(|&&b| b == b'\n').count() as u64;
+                self.line += memchr::memchr_iter(b'\n', text).count() as u64;
                 self.col = chars(&text[last + 1..]);
             }
             None => self.col += chars(text),

@@ -566,3 +566,51 @@ impl Shape {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the reading thread does (decode, check, parse into packed rows),
+    /// without making answers: `cargo test --release --lib parse_speed -- --ignored --nocapture`
+    /// on `TEMA_READ_CORPUS` (default /tmp/corpus200k.csv).
+    #[test]
+    #[ignore]
+    fn parse_speed() {
+        let path =
+            std::env::var("TEMA_READ_CORPUS").unwrap_or_else(|_| "/tmp/corpus200k.csv".into());
+        let size = std::fs::metadata(&path).expect("corpus file").len() as f64;
+        for round in 0..5 {
+            let t = std::time::Instant::now();
+            let file = std::fs::File::open(&path).unwrap();
+            let r = AnswerReader::start(
+                &path,
+                Box::new(file),
+                None,
+                &ReadOptions::default(),
+                false,
+                false,
+            )
+            .unwrap();
+            let Feed::Inline(mut rows) = r.feed else {
+                unreachable!()
+            };
+            let mut chunk = RowChunk::default();
+            let mut n = 0;
+            loop {
+                chunk.clear();
+                let end = fill_chunk(rows.as_mut(), &mut chunk).unwrap();
+                n += chunk.rows();
+                if end {
+                    break;
+                }
+            }
+            let s = t.elapsed().as_secs_f64();
+            println!(
+                "round {round}: {n} rows, {:.1} MB in {s:.3} s = {:.0} MB/s",
+                size / 1e6,
+                size / 1e6 / s
+            );
+        }
+    }
+}
