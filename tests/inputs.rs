@@ -580,6 +580,11 @@ fn read_speed() {
             size / 1e6 / c
         );
     }
+    // Peak memory so far, while only streaming (read_path below keeps everything).
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(hwm) = status.lines().find(|l| l.starts_with("VmHWM")) {
+        println!("peak RSS while streaming: {}", hwm.trim_start_matches("VmHWM:").trim());
+    }
     let (t, cpu) = (Instant::now(), cpu_seconds());
     let ds = read_path(&path, &opts).unwrap();
     println!(
