@@ -203,7 +203,9 @@ fn custom_lexicon_replaces_the_default() {
 fn bad_input_gives_file_line_column_and_no_output() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.csv");
-    let mut bytes = b"id,svar\n1,ok\n2,bolig p".to_vec();
+    // Valid UTF-8 ("ø") and then a stray Latin-1 byte: mixed, so an error, not
+    // a Windows-1252 guess.
+    let mut bytes = "id,svar\n1,økt\n2,bolig p".as_bytes().to_vec();
     bytes.push(0xE5); // Latin-1 å
     bytes.extend_from_slice(b"\n");
     fs::write(&bad, &bytes).unwrap();

@@ -87,6 +87,7 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> CliResult {
+    input::set_quiet(cli.quiet);
     if let Some(n) = cli.threads {
         if n == 0 {
             return Err(CliError::new(2, "--threads must be at least 1"));

@@ -1,14 +1,15 @@
 //! CSV/TSV input: header required, delimiter detected, RFC 4180 quoting.
 //!
-//! Parsing is done by the `csv` crate with `flexible(false)`, so a row with
-//! the wrong number of fields is an error instead of a shifted or truncated
-//! answer. Before parsing we run our own scanner ([`super::scan`]) to pick the
-//! delimiter and to catch an unclosed quote, which `csv` would otherwise
-//! accept by silently gluing the rest of the file into one field.
+//! Records are read as a stream by `csv_core` (the parser inside the `csv`
+//! crate); a row with the wrong number of fields is an error instead of a
+//! shifted or truncated answer. Our own scanner ([`super::scan`]) picks the
+//! delimiter from the start of the text, and checks the last record for an
+//! unclosed quote, which `csv_core` would otherwise accept by silently gluing
+//! the rest of the file into one field.
 
-use super::read::{
-    choose_text_column, find_column, Answer, Dataset, InputError, InputFormat, ReadOptions,
-};
+use super::decode::TextStream;
+use super::read::{InputError, InputFormat};
+use super::rows::{Opened, RowChunk, RowSource};
 use super::scan::{scan_records, sep_directive};
 
 const CANDIDATES: [char; 3] = [',', ';', '\t'];
@@ -60,24 +61,32 @@ fn detect_delimiter(body: &str, prefer_tab: bool) -> char {
         .unwrap_or(tied[0])
 }
 
-pub(crate) fn read_csv(
+/// Longest record we hold in memory. Real answers are far shorter; a record
+/// this long is almost always a quote that is never closed.
+const MAX_RECORD_BYTES: usize = 32 << 20;
+
+/// Opens a CSV stream: honours a `sep=` line, picks the delimiter from
+/// `prefix` (the start of the text) and reads the header.
+pub(crate) fn open_csv(
     source: &str,
-    text: &str,
-    opts: &ReadOptions,
+    mut text: TextStream,
+    prefix: &str,
     prefer_tab: bool,
     sniffed: bool,
-) -> Result<Dataset, InputError> {
+) -> Result<Opened, InputError> {
     let err =
         |line: Option<u64>, col: Option<u64>, msg: String| InputError::new(source, line, col, msg);
 
-    // Excel's optional `sep=;` first line: honour it and skip it, keeping
-    // physical line numbers by offsetting everything after it by one.
-    let (delim, body, offset) = match sep_directive(text) {
+    // Excel's optional `sep=;` first line: honour it and skip it; line numbers
+    // stay physical because the stream counts it.
+    let mut line = 1u64;
+    let delim = match sep_directive(prefix) {
         Some(d) => {
-            let body = text.find('\n').map_or("", |i| &text[i + 1..]);
-            (d, body, 1u64)
+            text.read_line(&mut Vec::new())?;
+            line = 2;
+            d
         }
-        None => (detect_delimiter(text, prefer_tab), text, 0u64),
+        None => detect_delimiter(prefix, prefer_tab),
     };
     if !delim.is_ascii() {
         return Err(err(
@@ -86,134 +95,207 @@ pub(crate) fn read_csv(
             format!("the delimiter {delim:?} in the sep= line is not supported; use , ; or tab"),
         ));
     }
-    let delim_desc = delim_name(delim);
-
-    let scan = scan_records(body, delim, usize::MAX);
-    if let Some((line, col)) = scan.unterminated {
-        return Err(err(
-            Some(line + offset),
-            Some(col),
-            "this double quote opens a quoted field that is never closed (it runs to the end \
-             of the file); close it, or double a quote that belongs to the text (\"\")"
-                .into(),
-        ));
-    }
-
-    // `csv::Position::line` counts from the end of the previous record, so a
-    // record after a blank line or a CRLF gets too low a line number. Our
-    // scanner knows where each record really starts; records are matched by
-    // index (the scanner mirrors csv-core, so the indices agree).
-    let line_of = |record: u64, csv_line: u64| -> u64 {
-        usize::try_from(record)
-            .ok()
-            .and_then(|i| scan.records.get(i))
-            .map_or(csv_line, |r| r.line)
+    let mut rows = CsvRows {
+        source: source.to_string(),
+        text,
+        core: csv_core::ReaderBuilder::new()
+            .delimiter(delim as u8)
+            .build(),
+        delim,
+        line,
+        out: vec![0; 4096],
+        ends: vec![0; 64],
+        raw: Vec::new(),
+        header_len: None,
     };
-
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delim as u8)
-        .has_headers(false)
-        .flexible(false)
-        .from_reader(body.as_bytes());
-
-    let mut header: Option<(Vec<String>, u64)> = None;
-    let mut rows: Vec<(Vec<String>, u64)> = Vec::new();
-    for rec in reader.records() {
-        let rec = rec.map_err(|e| match e.kind() {
-            csv::ErrorKind::UnequalLengths { pos, expected_len, len } => {
-                let hint = if len > expected_len {
-                    format!(
-                        "; the delimiter is {delim_desc}, so a field containing {delim_desc} must be \
-                         enclosed in double quotes"
-                    )
-                } else {
-                    "; is a delimiter missing, or a line break inside a field not enclosed in \
-                     double quotes?"
-                        .to_string()
-                };
-                err(
-                    pos.as_ref().map(|p| line_of(p.record(), p.line()) + offset),
-                    None,
-                    format!("row has {len} fields but the header has {expected_len}{hint}"),
-                )
-            }
-            _ => err(
-                e.position().map(|p| line_of(p.record(), p.line()) + offset),
-                None,
-                format!("cannot read CSV: {e}"),
-            ),
-        })?;
-        let line = rec.position().map_or(0, |p| line_of(p.record(), p.line())) + offset;
-        let fields: Vec<String> = rec.iter().map(str::to_string).collect();
-        if header.is_none() {
-            header = Some((fields, line));
-        } else {
-            rows.push((fields, line));
-        }
-    }
-
-    let Some((columns, header_line)) = header else {
+    let sep_line = line;
+    let mut chunk = RowChunk::default();
+    if !rows.next_row(&mut chunk)? {
         return Err(err(
-            Some(1 + offset),
+            Some(sep_line),
             None,
             "no header line after the sep= line".into(),
         ));
-    };
-    if rows.is_empty() {
-        return Err(err(
-            Some(header_line),
-            None,
-            "no rows after the header".into(),
-        ));
+    }
+    let (header_line, columns) = chunk.pop_row().expect("the header was just read");
+    rows.header_len = Some(columns.len());
+    let column_hint = sniffed.then(|| {
+        format!(
+            "(the input was read as CSV with delimiter {}; if it is one answer per line, \
+             use --input-format text)",
+            delim_name(delim)
+        )
+    });
+    Ok(Opened {
+        rows: Box::new(rows),
+        format: InputFormat::Csv,
+        columns,
+        delimiter: Some(delim as u8),
+        header_line: Some(header_line),
+        column_hint,
+        default_id: None,
+        no_rows: err(Some(header_line), None, "no rows after the header".into()),
+    })
+}
+
+/// Streaming CSV records. `csv_core` does the RFC 4180 parsing (so quoting
+/// rules match the `csv` crate exactly); this adds physical line numbers,
+/// the field-count check and the unclosed-quote check.
+struct CsvRows {
+    source: String,
+    text: TextStream,
+    core: csv_core::Reader,
+    delim: char,
+    /// Physical line at the stream position.
+    line: u64,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    /// The current record as written in the file, for locating a bad quote.
+    raw: Vec<u8>,
+    /// Field count of the header, once read.
+    header_len: Option<usize>,
+}
+
+fn count_newlines(b: &[u8]) -> u64 {
+    // Newlines are sparse (one per record or so): memchr's search is far
+    // faster than looking at every byte.
+    memchr::memchr_iter(b'\n', b).count() as u64
+}
+
+impl CsvRows {
+    fn err(&self, line: Option<u64>, col: Option<u64>, msg: String) -> InputError {
+        InputError::new(&self.source, line, col, msg)
     }
 
-    let col_err = |m: String| {
-        let m = if sniffed {
+    /// The error for a quote opened in the current record and not closed
+    /// within it (`None` if every quote in `raw` is closed).
+    fn open_quote(&self, rec_line: u64, what: &str) -> Option<InputError> {
+        let raw = std::str::from_utf8(&self.raw).ok()?;
+        let (line, col) = scan_records(raw, self.delim, usize::MAX).unterminated?;
+        Some(self.err(
+            Some(rec_line + line - 1),
+            Some(col),
             format!(
-                "{m} (the input was read as CSV with delimiter {delim_desc}; if it is one answer \
-                 per line, use --input-format text)"
+                "this double quote opens a quoted field that {what}; close it, or double a \
+                 quote that belongs to the text (\"\")"
+            ),
+        ))
+    }
+
+    /// Reads the next record into `out`/`ends`; returns its line and field count.
+    fn next_record(&mut self) -> Result<Option<(u64, usize, usize)>, InputError> {
+        use csv_core::ReadRecordResult::*;
+        let (mut outlen, mut endlen) = (0, 0);
+        let mut started = false;
+        let mut rec_line = self.line;
+        self.raw.clear();
+        loop {
+            let input = self.text.fill_buf()?;
+            let at_eof = input.is_empty();
+            let (res, nin, nout, nend) =
+                self.core
+                    .read_record(input, &mut self.out[outlen..], &mut self.ends[endlen..]);
+            let mut consumed = &input[..nin];
+            if !started {
+                // Blank lines before a record are skipped, but counted.
+                let skip = consumed
+                    .iter()
+                    .position(|&b| b != b'\r' && b != b'\n')
+                    .unwrap_or(consumed.len());
+                self.line += count_newlines(&consumed[..skip]);
+                consumed = &consumed[skip..];
+                if !consumed.is_empty() {
+                    started = true;
+                    rec_line = self.line;
+                }
+            }
+            self.line += count_newlines(consumed);
+            self.raw.extend_from_slice(consumed);
+            self.text.consume(nin);
+            outlen += nout;
+            endlen += nend;
+            if self.raw.len() > MAX_RECORD_BYTES {
+                let mb = MAX_RECORD_BYTES >> 20;
+                return Err(self
+                    .open_quote(rec_line, &format!("runs on for more than {mb} MB"))
+                    .unwrap_or_else(|| {
+                        self.err(
+                            Some(rec_line),
+                            None,
+                            format!("record is longer than {mb} MB"),
+                        )
+                    }));
+            }
+            match res {
+                InputEmpty => {}
+                OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                Record => {
+                    // A quote left open swallows the rest of the file, so it
+                    // can only be in a record that ended at the end of input.
+                    if at_eof {
+                        if let Some(e) = self.open_quote(
+                            rec_line,
+                            "is never closed (it runs to the end of the file)",
+                        ) {
+                            return Err(e);
+                        }
+                    }
+                    return Ok(Some((rec_line, outlen, endlen)));
+                }
+                End => return Ok(None),
+            }
+        }
+    }
+
+    fn ragged(&self, line: u64, len: usize, expected: usize) -> InputError {
+        let d = delim_name(self.delim);
+        let hint = if len > expected {
+            format!(
+                "; the delimiter is {d}, so a field containing {d} must be enclosed in double \
+                 quotes"
             )
         } else {
-            m
+            "; is a delimiter missing, or a line break inside a field not enclosed in double \
+             quotes?"
+                .to_string()
         };
-        err(Some(header_line), None, m)
-    };
-    let text_column = choose_text_column(&columns, opts.text_column.as_deref()).map_err(col_err)?;
-    let id_column = match opts.id_column.as_deref() {
-        Some(name) => Some(find_column(&columns, name).map_err(col_err)?),
-        None => None,
-    };
+        self.err(
+            Some(line),
+            None,
+            format!("row has {len} fields but the header has {expected}{hint}"),
+        )
+    }
+}
 
-    let question = columns[text_column].clone();
-    let answers = rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, (fields, line))| Answer {
-            id: match id_column {
-                Some(c) => fields[c].clone(),
-                None => (i + 1).to_string(),
-            },
-            text: fields[text_column].clone(),
-            line,
-            fields,
-            question: question.clone(),
-        })
-        .collect();
-
-    Ok(Dataset {
-        source: source.to_string(),
-        format: InputFormat::Csv,
-        delimiter: Some(delim as u8),
-        columns,
-        text_column,
-        id_column,
-        answers,
-    })
+impl RowSource for CsvRows {
+    fn next_row(&mut self, chunk: &mut RowChunk) -> Result<bool, InputError> {
+        let Some((line, outlen, nfields)) = self.next_record()? else {
+            return Ok(false);
+        };
+        if let Some(expected) = self.header_len {
+            if nfields != expected {
+                return Err(self.ragged(line, nfields, expected));
+            }
+        }
+        chunk.start_row(line);
+        // SAFETY: `out` holds bytes of the checked UTF-8 stream from which
+        // csv_core only removed ASCII quote bytes, and fields end at ASCII
+        // delimiters, so it is valid UTF-8 split at char boundaries.
+        unsafe { chunk.push_checked_bytes(&self.out[..outlen], &self.ends[..nfields]) };
+        Ok(true)
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::read::read_bytes;
+    use super::super::read::{read_bytes, Dataset, ReadOptions};
     use super::*;
 
     fn read(s: &str) -> Result<Dataset, InputError> {

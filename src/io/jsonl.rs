@@ -10,9 +10,9 @@
 
 use serde::de::IgnoredAny;
 
-use super::read::{
-    choose_text_column, find_column, Answer, Dataset, InputError, InputFormat, ReadOptions,
-};
+use super::decode::TextStream;
+use super::read::{find_column, InputError, InputFormat};
+use super::rows::{Opened, RowChunk, RowSource};
 
 fn is_json_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
@@ -149,127 +149,151 @@ fn syntax_error(source: &str, line_no: u64, line: &str, e: &serde_json::Error) -
     )
 }
 
-struct Row {
-    line: u64,
-    /// (column index, value text)
-    values: Vec<(usize, String)>,
+/// Opens a JSON Lines stream and reads the first object into `first`.
+/// Columns are the keys in order of first appearance in `prefix` (the start
+/// of the input) and the first object; a key that first appears later is not
+/// a column (its values are skipped).
+pub(crate) fn open_jsonl(
+    source: &str,
+    text: TextStream,
+    prefix: &str,
+    first: &mut RowChunk,
+) -> Result<Opened, InputError> {
+    let mut rows = JsonlRows {
+        source: source.to_string(),
+        text,
+        line_no: 0,
+        columns: Vec::new(),
+        index: std::collections::HashMap::new(),
+        growing: true,
+        buf: Vec::new(),
+    };
+    for line in prefix.lines() {
+        if serde_json::from_str::<IgnoredAny>(line).is_ok() {
+            for (rk, _) in split_object(line) {
+                rows.column(value_text(rk));
+            }
+        }
+    }
+    // Syntax errors on the first line come before any column error.
+    rows.next_row(first)?;
+    rows.growing = false;
+    let columns = rows.columns.clone();
+    let default_id = find_column(&columns, "id").ok();
+    Ok(Opened {
+        rows: Box::new(rows),
+        format: InputFormat::Jsonl,
+        columns,
+        delimiter: None,
+        header_line: None,
+        column_hint: None,
+        default_id,
+        no_rows: InputError::new(source, None, None, "file is empty"),
+    })
 }
 
-pub(crate) fn read_jsonl(
-    source: &str,
-    text: &str,
-    opts: &ReadOptions,
-) -> Result<Dataset, InputError> {
-    let mut columns: Vec<String> = Vec::new();
-    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut rows: Vec<Row> = Vec::new();
+struct JsonlRows {
+    source: String,
+    text: TextStream,
+    line_no: u64,
+    columns: Vec<String>,
+    index: std::collections::HashMap<String, usize>,
+    /// Whether new keys still become columns.
+    growing: bool,
+    buf: Vec<u8>,
+}
 
-    for (i, raw) in text.split('\n').enumerate() {
-        let line_no = i as u64 + 1;
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if line.bytes().all(is_json_ws) {
-            continue;
+impl JsonlRows {
+    fn column(&mut self, key: String) -> Option<usize> {
+        if let Some(&c) = self.index.get(&key) {
+            return Some(c);
         }
-        if let Err(e) = serde_json::from_str::<IgnoredAny>(line) {
-            return Err(syntax_error(source, line_no, line, &e));
+        if !self.growing {
+            return None;
         }
-        let start = skip_ws(line.as_bytes(), 0);
-        let first = line.as_bytes()[start];
-        if first != b'{' {
-            return Err(InputError::new(
-                source,
-                Some(line_no),
-                Some(line[..start].chars().count() as u64 + 1),
-                format!(
-                    "expected a JSON object ({{...}}) on each line, found {}",
-                    kind_of(first)
-                ),
-            ));
-        }
-        let mut values = Vec::new();
-        for (rk, rv) in split_object(line) {
-            let key = value_text(rk);
-            let col = match index.get(&key) {
-                Some(&c) => c,
-                None => {
-                    columns.push(key.clone());
-                    index.insert(key.clone(), columns.len() - 1);
-                    columns.len() - 1
-                }
-            };
-            if values.iter().any(|(c, _)| *c == col) {
-                return Err(InputError::new(
-                    source,
+        self.columns.push(key.clone());
+        self.index.insert(key, self.columns.len() - 1);
+        Some(self.columns.len() - 1)
+    }
+}
+
+impl RowSource for JsonlRows {
+    fn next_row(&mut self, chunk: &mut RowChunk) -> Result<bool, InputError> {
+        let mut buf = std::mem::take(&mut self.buf);
+        let found = loop {
+            buf.clear();
+            if !self.text.read_line(&mut buf)? {
+                break false;
+            }
+            self.line_no += 1;
+            let line_no = self.line_no;
+            // The stream is checked UTF-8.
+            let raw = std::str::from_utf8(&buf).map_err(|e| {
+                InputError::new(
+                    &self.source,
                     Some(line_no),
                     None,
-                    format!("the key \"{key}\" appears more than once in this object"),
+                    format!("invalid UTF-8: {e}"),
+                )
+            })?;
+            let raw = raw.strip_suffix('\n').unwrap_or(raw);
+            let line = raw.strip_suffix('\r').unwrap_or(raw);
+            if line.bytes().all(is_json_ws) {
+                continue;
+            }
+            if let Err(e) = serde_json::from_str::<IgnoredAny>(line) {
+                return Err(syntax_error(&self.source, line_no, line, &e));
+            }
+            let start = skip_ws(line.as_bytes(), 0);
+            let first = line.as_bytes()[start];
+            if first != b'{' {
+                return Err(InputError::new(
+                    &self.source,
+                    Some(line_no),
+                    Some(line[..start].chars().count() as u64 + 1),
+                    format!(
+                        "expected a JSON object ({{...}}) on each line, found {}",
+                        kind_of(first)
+                    ),
                 ));
             }
-            values.push((col, value_text(rv)));
-        }
-        rows.push(Row {
-            line: line_no,
-            values,
-        });
-    }
-
-    if rows.is_empty() {
-        return Err(InputError::new(source, None, None, "file is empty"));
-    }
-    let col_err = |m: String| InputError::new(source, None, None, m);
-    let text_column = choose_text_column(&columns, opts.text_column.as_deref()).map_err(col_err)?;
-    let id_column = match opts.id_column.as_deref() {
-        Some(name) => Some(find_column(&columns, name).map_err(col_err)?),
-        None => find_column(&columns, "id").ok(),
-    };
-
-    let mut answers = Vec::with_capacity(rows.len());
-    for (n, row) in rows.into_iter().enumerate() {
-        let mut fields: Vec<Option<String>> = vec![None; columns.len()];
-        for (c, v) in row.values {
-            fields[c] = Some(v);
-        }
-        let missing = |c: usize, what: &str| {
-            InputError::new(
-                source,
-                Some(row.line),
-                None,
-                format!(
-                    "field \"{}\" ({what}) is missing on this line; other lines have it",
-                    columns[c]
-                ),
-            )
+            let mut values: Vec<Option<String>> = vec![None; self.columns.len()];
+            let mut seen: Vec<String> = Vec::new();
+            for (rk, rv) in split_object(line) {
+                let key = value_text(rk);
+                if seen.contains(&key) {
+                    return Err(InputError::new(
+                        &self.source,
+                        Some(line_no),
+                        None,
+                        format!("the key \"{key}\" appears more than once in this object"),
+                    ));
+                }
+                if let Some(c) = self.column(key.clone()) {
+                    if c >= values.len() {
+                        values.resize(c + 1, None);
+                    }
+                    values[c] = Some(value_text(rv));
+                }
+                seen.push(key);
+            }
+            chunk.start_row(line_no);
+            for (c, v) in values.iter().enumerate() {
+                chunk.push_field(v.as_deref().unwrap_or(""));
+                if v.is_none() {
+                    chunk.mark_missing(c);
+                }
+            }
+            break true;
         };
-        let text = fields[text_column]
-            .clone()
-            .ok_or_else(|| missing(text_column, "the text"))?;
-        let id = match id_column {
-            Some(c) => fields[c].clone().ok_or_else(|| missing(c, "the id"))?,
-            None => (n + 1).to_string(),
-        };
-        answers.push(Answer {
-            id,
-            text,
-            line: row.line,
-            fields: fields.into_iter().map(Option::unwrap_or_default).collect(),
-            question: columns[text_column].clone(),
-        });
+        self.buf = buf;
+        Ok(found)
     }
-
-    Ok(Dataset {
-        source: source.to_string(),
-        format: InputFormat::Jsonl,
-        delimiter: None,
-        columns,
-        text_column,
-        id_column,
-        answers,
-    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::read::read_bytes;
+    use super::super::read::{read_bytes, Dataset, ReadOptions};
     use super::*;
 
     fn read(s: &str) -> Result<Dataset, InputError> {

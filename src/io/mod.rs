@@ -18,11 +18,19 @@
 
 pub mod atomic;
 mod csv_format;
+mod decode;
 mod jsonl;
+mod plain;
 pub mod read;
+mod rows;
 mod scan;
+mod select;
 pub mod stream;
+mod xlsx;
 
 pub use atomic::AtomicOutput;
-pub use read::{find_column, read_bytes, read_path, Answer, Dataset, InputError, InputFormat, ReadOptions};
+pub use decode::EncodingSource;
+pub use read::{
+    find_column, read_bytes, read_path, Answer, Dataset, InputError, InputFormat, ReadOptions,
+};
 pub use stream::AnswerReader;

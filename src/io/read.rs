@@ -1,15 +1,11 @@
-//! Reading answers: format detection, decoding, column choice, and the
-//! plain-text format. CSV and JSON Lines live in sibling modules.
-//!
-//! Everything funnels through [`read_bytes`]: the whole input is held in
-//! memory (survey exports are small) so that the format can be sniffed and
-//! every error can carry an exact line and column.
+//! The types of the input side (answers, options, errors), column lookup and
+//! format sniffing, and [`read_path`]/[`read_bytes`], which read a whole input
+//! into memory through the streaming [`AnswerReader`]. Each format lives in a
+//! sibling module; decoding in `decode`.
 
 use std::fmt;
-use std::io::Read;
-use std::path::Path;
 
-use super::{csv_format, jsonl};
+use super::AnswerReader;
 
 /// The input formats we understand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +16,8 @@ pub enum InputFormat {
     Jsonl,
     /// Plain text: one answer per line, no header.
     Text,
+    /// An Excel (or OpenDocument) workbook; the first row of the sheet is the header.
+    Xlsx,
 }
 
 impl InputFormat {
@@ -29,6 +27,7 @@ impl InputFormat {
             InputFormat::Csv => "csv",
             InputFormat::Jsonl => "jsonl",
             InputFormat::Text => "text",
+            InputFormat::Xlsx => "xlsx",
         }
     }
 }
@@ -162,158 +161,38 @@ impl std::error::Error for InputError {}
 
 /// Read answers from a file, or from standard input when `path` is `-`.
 ///
-/// The whole input is read first and handed to [`read_bytes`]; the file's
-/// extension takes part in format detection.
+/// This drains an [`AnswerReader`] into memory; commands that code a whole
+/// file should stream with the reader instead.
 pub fn read_path(path: &str, opts: &ReadOptions) -> Result<Dataset, InputError> {
-    if path == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| InputError::new("<stdin>", None, None, format!("cannot read: {e}")))?;
-        return read_bytes("<stdin>", &bytes, opts);
-    }
-    let p = Path::new(path);
-    if p.is_dir() {
-        return Err(InputError::new(
-            path,
-            None,
-            None,
-            "is a directory, not a file",
-        ));
-    }
-    let bytes = std::fs::read(p).map_err(|e| {
-        let msg = match e.kind() {
-            std::io::ErrorKind::NotFound => "file not found".to_string(),
-            std::io::ErrorKind::PermissionDenied => {
-                "cannot read file: permission denied".to_string()
-            }
-            _ => format!("cannot read file: {e}"),
-        };
-        InputError::new(path, None, None, msg)
-    })?;
-    read_bytes(path, &bytes, opts)
+    drain(AnswerReader::open_path(path, opts, false)?)
 }
 
 /// Read answers from bytes already in memory. `source` names the input in
 /// errors and, unless it is `<stdin>`, its extension is used for detection.
 pub fn read_bytes(source: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Dataset, InputError> {
-    let ext = if source == "<stdin>" || source == "-" {
-        None
-    } else {
-        Path::new(source)
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(|e| e.to_ascii_lowercase())
-    };
-    if let Some(e) = ext.as_deref() {
-        if matches!(e, "xlsx" | "xlsm" | "xls" | "ods" | "numbers") {
-            return Err(InputError::new(
-                source,
-                None,
-                None,
-                format!(
-                    "spreadsheet files (.{e}) cannot be read directly; \
-                     export the sheet as \"CSV UTF-8\" and read that"
-                ),
-            ));
-        }
-    }
-    let text = decode(source, bytes)?;
-
-    let (format, sniffed) = match opts.format {
-        Some(f) => (f, false),
-        None => match ext.as_deref() {
-            Some("csv" | "tsv" | "tab") => (InputFormat::Csv, false),
-            Some("jsonl" | "ndjson") => (InputFormat::Jsonl, false),
-            Some("txt") => (InputFormat::Text, false),
-            _ => (sniff(source, text, ext.as_deref())?, true),
-        },
-    };
-    let prefer_tab = matches!(ext.as_deref(), Some("tsv" | "tab"));
-    match format {
-        InputFormat::Csv => csv_format::read_csv(source, text, opts, prefer_tab, sniffed),
-        InputFormat::Jsonl => jsonl::read_jsonl(source, text, opts),
-        InputFormat::Text => read_text(source, text, opts),
-    }
+    drain(AnswerReader::from_bytes(source, bytes, opts)?)
 }
 
-/// Check the bytes are UTF-8 text we can read faithfully and return them as
-/// `&str` without a BOM. Each failure names the likely cause: Norwegian
-/// exports in the wrong encoding are the most common problem we will see.
-fn decode<'a>(source: &str, bytes: &'a [u8]) -> Result<&'a str, InputError> {
-    let err = |line, col, msg: String| InputError::new(source, line, col, msg);
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(err(
-            None,
-            None,
-            "this is a spreadsheet (Excel) or other binary file, not text; \
-             export the sheet as \"CSV UTF-8\" and read that"
-                .into(),
-        ));
-    }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(err(
-            Some(1),
-            Some(1),
-            "the file is UTF-16 encoded (Excel's \"Unicode text\"); \
-             save it as UTF-8 (in Excel: \"CSV UTF-8\")"
-                .into(),
-        ));
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.valid_up_to();
-            // Everything before `at` is valid, so this cannot fail.
-            let before = std::str::from_utf8(&bytes[..at]).unwrap_or("");
-            let (line, col) = line_col(before);
-            let b = bytes[at];
-            let hint = if b >= 0xA0 {
-                char::from_u32(u32::from(b))
-                    .map(|c| format!(", which is \"{c}\" in Windows-1252/Latin-1"))
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            };
-            return Err(err(
-                Some(line),
-                Some(col),
-                format!(
-                    "invalid UTF-8 (byte 0x{b:02X}{hint}); save the file as UTF-8 \
-                     (in Excel: \"CSV UTF-8\")"
-                ),
-            ));
-        }
-    };
-    if let Some(at) = text.find('\0') {
-        let (line, col) = line_col(&text[..at]);
-        return Err(err(
-            Some(line),
-            Some(col),
-            "the file contains a NUL byte; it is probably UTF-16 or binary; \
-             save it as UTF-8 text"
-                .into(),
-        ));
-    }
-    if text.trim().is_empty() {
-        return Err(err(None, None, "file is empty".into()));
-    }
-    Ok(text)
-}
-
-/// Line and column (1-based, columns in characters) of the position right
-/// after `before`.
-pub(crate) fn line_col(before: &str) -> (u64, u64) {
-    let line = before.bytes().filter(|&b| b == b'\n').count() as u64 + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() as u64 + 1;
-    (line, col)
+fn drain(mut reader: AnswerReader) -> Result<Dataset, InputError> {
+    let mut answers = Vec::new();
+    while reader.next_batch(usize::MAX, &mut answers)? > 0 {}
+    Ok(Dataset {
+        source: reader.source().to_string(),
+        format: reader.format(),
+        delimiter: reader.delimiter(),
+        columns: reader.columns().to_vec(),
+        text_column: reader.text_columns()[0],
+        id_column: reader.id_column(),
+        answers,
+    })
 }
 
 /// Guess the format from the content (used for stdin and unknown extensions).
-fn sniff(source: &str, text: &str, ext: Option<&str>) -> Result<InputFormat, InputError> {
+pub(crate) fn sniff(
+    source: &str,
+    text: &str,
+    ext: Option<&str>,
+) -> Result<InputFormat, InputError> {
     let first = text
         .lines()
         .map(str::trim)
@@ -344,48 +223,6 @@ fn sniff(source: &str, text: &str, ext: Option<&str>) -> Result<InputFormat, Inp
     Ok(InputFormat::Text)
 }
 
-/// Plain text: each line is an answer (LF or CRLF). Empty lines are kept as
-/// empty answers so that line N is always answer N; a final newline does not
-/// add an answer.
-fn read_text(source: &str, text: &str, opts: &ReadOptions) -> Result<Dataset, InputError> {
-    let columns = vec!["text".to_string()];
-    for name in [&opts.text_column, &opts.id_column].into_iter().flatten() {
-        find_column(&columns, name).map_err(|m| {
-            InputError::new(
-                source,
-                None,
-                None,
-                format!("{m} (plain text input has no header; use CSV or JSONL for named columns)"),
-            )
-        })?;
-    }
-    let body = text.strip_suffix('\n').unwrap_or(text);
-    let answers = body
-        .split('\n')
-        .enumerate()
-        .map(|(i, l)| {
-            let line = i as u64 + 1;
-            let t = l.strip_suffix('\r').unwrap_or(l).to_string();
-            Answer {
-                id: line.to_string(),
-                text: t.clone(),
-                line,
-                fields: vec![t],
-                question: "text".into(),
-            }
-        })
-        .collect();
-    Ok(Dataset {
-        source: source.to_string(),
-        format: InputFormat::Text,
-        delimiter: None,
-        columns,
-        text_column: 0,
-        id_column: None,
-        answers,
-    })
-}
-
 /// Column names recognised as the answer text when none is given.
 pub(crate) const TEXT_COLUMN_NAMES: &[&str] =
     &["text", "tekst", "answer", "svar", "kommentar", "comment"];
@@ -394,7 +231,7 @@ fn fold(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
-fn list_columns(columns: &[String]) -> String {
+pub(crate) fn list_columns(columns: &[String]) -> String {
     const MAX: usize = 40;
     let mut names: Vec<String> = columns
         .iter()
@@ -605,16 +442,39 @@ mod tests {
     }
 
     #[test]
-    fn utf16_and_spreadsheets_are_explained() {
-        let e = read_bytes("t.txt", b"\xFF\xFEi\0d\0", &opts()).unwrap_err();
-        assert!(e.message.contains("UTF-16"), "{e}");
+    fn utf16_is_read_and_binaries_are_explained() {
+        let ds = read_bytes("t.txt", b"\xFF\xFEi\0d\0", &opts()).unwrap();
+        assert_eq!(ds.answers[0].text, "id");
+        let ds = read_bytes("t.txt", b"\xFE\xFF\0i\0d", &opts()).unwrap();
+        assert_eq!(ds.answers[0].text, "id");
+        // UTF-16 without a BOM: the NUL bytes give it away.
         let e = read_bytes("t.csv", b"i\0d\0\n\0", &opts()).unwrap_err();
         assert!(e.message.contains("NUL"), "{e}");
         assert_eq!((e.line, e.column), (Some(1), Some(2)));
         let e = read_bytes("t.csv", b"PK\x03\x04rest", &opts()).unwrap_err();
         assert!(e.message.contains("CSV UTF-8"), "{e}");
+        assert!(e.message.contains("Excel workbook"), "{e}");
         let e = read_bytes("svar.xlsx", b"whatever", &opts()).unwrap_err();
-        assert!(e.message.contains(".xlsx"), "{e}");
+        assert!(e.message.contains("Excel workbook"), "{e}");
+    }
+
+    #[test]
+    fn windows_1252_is_guessed_or_forced() {
+        let ds = read_bytes("s.csv", b"id;svar\n1;Mangel p\xE5 boliger\n", &opts()).unwrap();
+        assert_eq!(ds.answers[0].text, "Mangel på boliger");
+        let o = ReadOptions {
+            encoding: Some("iso-8859-1".into()),
+            ..opts()
+        };
+        // Forced: even bytes that would not be guessed are read as Latin-1.
+        let ds = read_bytes("s.txt", b"a\x81b \xE6\n", &o).unwrap();
+        assert_eq!(ds.answers[0].text, "a\u{81}b æ");
+        let o = ReadOptions {
+            encoding: Some("nope".into()),
+            ..opts()
+        };
+        let e = read_bytes("s.txt", b"a\n", &o).unwrap_err();
+        assert!(e.message.contains("unknown encoding \"nope\""), "{e}");
     }
 
     // ---------- detection ----------

@@ -6,36 +6,289 @@
 //! row with `question` = that column's value; otherwise `question` is the text
 //! column's name.
 //!
-//! NOTE (scaffold): this first version reads the whole input through
-//! [`read_path`] and hands it out in batches; the io owner replaces it with a real
-//! streaming implementation behind the same API.
+//! Opening reads a bounded prefix (64 KB) to detect encoding, format and
+//! delimiter, then the header and the first row, so that column errors and
+//! empty inputs are reported before any answer. After that a background thread
+//! reads ahead a few chunks of rows (a bounded queue), so reading, decoding and
+//! parsing overlap with coding. The rows are packed ([`RowChunk`]); the
+//! answers' strings are made in the caller's thread, which also frees them
+//! (much cheaper for the allocator than freeing across threads). Excel sheets
+//! are loaded whole.
 
-use super::read::{read_path, Answer, InputError, InputFormat, ReadOptions};
+use std::io::Read;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
+
+use super::decode::{self, CountingReader, Detected, EncodingSource, TextStream};
+use super::read::{find_column, sniff, Answer, InputError, InputFormat, ReadOptions};
+use super::rows::{Opened, RowChunk, RowSource};
+use super::{csv_format, jsonl, plain, select, xlsx};
+
+/// Bytes looked at to detect encoding, format and delimiter.
+const PREFIX_BYTES: usize = 64 * 1024;
+/// Rows per chunk handed from the reading thread...
+const CHUNK_ROWS: usize = 2048;
+/// ...unless their text reaches this size first.
+const CHUNK_BYTES: usize = 1 << 20;
+/// Chunks the reading thread may be ahead by.
+const QUEUE_CHUNKS: usize = 2;
 
 /// An open input, handing out answers in file order.
 pub struct AnswerReader {
     source: String,
     format: InputFormat,
+    delimiter: Option<u8>,
+    encoding: Option<Detected>,
     columns: Vec<String>,
     text_columns: Vec<usize>,
     id_column: Option<usize>,
     question_column: Option<usize>,
-    pending: std::vec::IntoIter<Answer>,
+    feed: Feed,
+    shape: Shape,
+    /// Rows being turned into answers, and the next row and text column.
+    chunk: RowChunk,
+    next_row: usize,
+    next_text: usize,
+    /// An error to hand out once the answers before it are taken.
+    failed: Option<InputError>,
+    done: bool,
+    bytes_read: Arc<AtomicU64>,
+    total: Option<u64>,
+}
+
+enum Feed {
+    /// Read on demand, in the caller's thread.
+    Inline(Box<dyn RowSource>),
+    /// Read ahead by a background thread.
+    Thread(Receiver<Msg>),
+}
+
+enum Msg {
+    Chunk(RowChunk),
+    Failed(InputError),
+    End,
 }
 
 impl AnswerReader {
     /// Opens `path` (`-` = standard input) and reads its header / detects its format.
     /// Column errors (a wrong `--text-column`) are reported here, before any answer.
     pub fn open(path: &str, opts: &ReadOptions) -> Result<AnswerReader, InputError> {
-        let data = read_path(path, opts)?;
+        Self::open_path(path, opts, true)
+    }
+
+    /// Like [`AnswerReader::open`], for bytes already in memory. `source` names
+    /// the input in errors and its extension takes part in format detection.
+    pub fn from_bytes(
+        source: &str,
+        bytes: &[u8],
+        opts: &ReadOptions,
+    ) -> Result<AnswerReader, InputError> {
+        let input = Box::new(std::io::Cursor::new(bytes.to_vec()));
+        Self::start(source, input, Some(bytes.len() as u64), opts, false, true)
+    }
+
+    pub(crate) fn open_path(
+        path: &str,
+        opts: &ReadOptions,
+        threaded: bool,
+    ) -> Result<AnswerReader, InputError> {
+        if path == "-" {
+            return Self::start(
+                "<stdin>",
+                Box::new(std::io::stdin()),
+                None,
+                opts,
+                threaded,
+                false,
+            );
+        }
+        let p = Path::new(path);
+        if p.is_dir() {
+            return Err(InputError::new(
+                path,
+                None,
+                None,
+                "is a directory, not a file",
+            ));
+        }
+        let file = std::fs::File::open(p).map_err(|e| {
+            let msg = match e.kind() {
+                std::io::ErrorKind::NotFound => "file not found".to_string(),
+                std::io::ErrorKind::PermissionDenied => {
+                    "cannot read file: permission denied".to_string()
+                }
+                _ => format!("cannot read file: {e}"),
+            };
+            InputError::new(path, None, None, msg)
+        })?;
+        let size = file.metadata().ok().map(|m| m.len());
+        Self::start(path, Box::new(file), size, opts, threaded, false)
+    }
+
+    /// Detects the format and reads up to the first row. `whole`: the input is
+    /// small and in memory, so detection may look at all of it.
+    fn start(
+        source: &str,
+        input: Box<dyn Read + Send>,
+        total: Option<u64>,
+        opts: &ReadOptions,
+        threaded: bool,
+        whole: bool,
+    ) -> Result<AnswerReader, InputError> {
+        let bytes_read = Arc::new(AtomicU64::new(0));
+        let mut input = CountingReader {
+            inner: input,
+            count: bytes_read.clone(),
+        };
+        let read_err =
+            |e: std::io::Error| InputError::new(source, None, None, format!("cannot read: {e}"));
+        let ext = extension(source);
+        let limit = if whole { usize::MAX } else { PREFIX_BYTES };
+        let mut prefix = Vec::new();
+        let mut eof = fill_prefix(&mut input, &mut prefix, limit).map_err(read_err)?;
+
+        let workbook_ext = matches!(
+            ext.as_deref(),
+            Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+        );
+        let is_workbook = match opts.format {
+            Some(InputFormat::Xlsx) => true,
+            Some(_) => false,
+            None => workbook_ext || xlsx::is_workbook_magic(&prefix),
+        };
+        let (opened, first, encoding) = if is_workbook {
+            input.read_to_end(&mut prefix).map_err(read_err)?;
+            let opened =
+                xlsx::open_workbook(source, prefix, opts.sheet.as_deref(), bytes_read.clone())?;
+            (opened, RowChunk::default(), None)
+        } else {
+            if let Some(sheet) = &opts.sheet {
+                return Err(InputError::new(
+                    source,
+                    None,
+                    None,
+                    format!(
+                        "--sheet {sheet}: only Excel workbooks have sheets, and this input is text"
+                    ),
+                ));
+            }
+            // A prefix of blanks says nothing; look further.
+            while !eof && prefix.iter().all(u8::is_ascii_whitespace) {
+                let want = prefix.len() * 2;
+                eof = fill_prefix(&mut input, &mut prefix, want).map_err(read_err)?;
+            }
+            let detected = decode::detect(&prefix, opts.encoding.as_deref())
+                .map_err(|m| InputError::new(source, None, None, m))?;
+            let (text, complete) = decode::prefix_text(&prefix, detected, eof);
+            if eof && complete && text.trim().is_empty() {
+                return Err(InputError::new(source, None, None, "file is empty"));
+            }
+            let rest = std::io::Cursor::new(prefix.split_off(detected.bom_len)).chain(input);
+            let stream = TextStream::new(source, Box::new(rest), detected);
+            let (format, sniffed) = match opts.format {
+                Some(f) => (f, false),
+                None => match ext.as_deref() {
+                    Some("csv" | "tsv" | "tab") => (InputFormat::Csv, false),
+                    Some("jsonl" | "ndjson") => (InputFormat::Jsonl, false),
+                    Some("txt") => (InputFormat::Text, false),
+                    _ => (sniff(source, &text, ext.as_deref())?, true),
+                },
+            };
+            let prefer_tab = matches!(ext.as_deref(), Some("tsv" | "tab"));
+            let mut first = RowChunk::default();
+            let opened = match format {
+                InputFormat::Jsonl => jsonl::open_jsonl(source, stream, &text, &mut first)?,
+                InputFormat::Csv => {
+                    csv_format::open_csv(source, stream, &text, prefer_tab, sniffed)?
+                }
+                InputFormat::Text | InputFormat::Xlsx => plain::open_text(source, stream),
+            };
+            (opened, first, Some(detected))
+        };
+        Self::finish(
+            source, opened, first, encoding, opts, threaded, bytes_read, total,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        source: &str,
+        mut opened: Opened,
+        mut first: RowChunk,
+        encoding: Option<Detected>,
+        opts: &ReadOptions,
+        threaded: bool,
+        bytes_read: Arc<AtomicU64>,
+        total: Option<u64>,
+    ) -> Result<AnswerReader, InputError> {
+        // Row errors in the first record come before column errors, as when
+        // the whole file was read first.
+        if first.rows() == 0 && !opened.rows.next_row(&mut first)? {
+            return Err(opened.no_rows);
+        }
+        let columns = opened.columns;
+        let col_err = |m: String| {
+            let m = match &opened.column_hint {
+                Some(h) => format!("{m} {h}"),
+                None => m,
+            };
+            InputError::new(source, opened.header_line, None, m)
+        };
+        let text_columns =
+            select::text_columns(&columns, opts.text_column.as_deref()).map_err(col_err)?;
+        let id_column = match opts.id_column.as_deref() {
+            Some(name) => Some(find_column(&columns, name).map_err(col_err)?),
+            None => opened.default_id,
+        };
+        let question_column = match opts.question_column.as_deref() {
+            Some(name) => Some(find_column(&columns, name).map_err(col_err)?),
+            None => None,
+        };
+        if question_column.is_some() && text_columns.len() > 1 {
+            return Err(col_err(
+                "--question-column is for long exports with one text column, but --text-column \
+                 names several"
+                    .into(),
+            ));
+        }
+        let mut required: Vec<(usize, &'static str)> =
+            text_columns.iter().map(|&c| (c, "the text")).collect();
+        required.extend(id_column.map(|c| (c, "the id")));
+        required.extend(question_column.map(|c| (c, "the question")));
+        let shape = Shape {
+            source: source.to_string(),
+            columns: columns.clone(),
+            text_columns: text_columns.clone(),
+            id_column,
+            question_column,
+            required,
+            row_no: 0,
+        };
+        let feed = if threaded {
+            spawn(opened.rows)
+        } else {
+            Feed::Inline(opened.rows)
+        };
         Ok(AnswerReader {
-            source: data.source,
-            format: data.format,
-            columns: data.columns,
-            text_columns: vec![data.text_column],
-            id_column: data.id_column,
-            question_column: None,
-            pending: data.answers.into_iter(),
+            source: source.to_string(),
+            format: opened.format,
+            delimiter: opened.delimiter,
+            encoding,
+            columns,
+            text_columns,
+            id_column,
+            question_column,
+            feed,
+            shape,
+            chunk: first,
+            next_row: 0,
+            next_text: 0,
+            failed: None,
+            done: false,
+            bytes_read,
+            total,
         })
     }
 
@@ -45,6 +298,20 @@ impl AnswerReader {
     }
     pub fn format(&self) -> InputFormat {
         self.format
+    }
+    /// The CSV delimiter (`None` for other formats).
+    pub fn delimiter(&self) -> Option<u8> {
+        self.delimiter
+    }
+    /// The text encoding the input is read in (`None` for Excel workbooks),
+    /// e.g. `UTF-8`, `UTF-16LE`, `windows-1252`.
+    pub fn encoding(&self) -> Option<&'static str> {
+        self.encoding.map(|d| d.encoding.name())
+    }
+    /// How the encoding was decided; [`EncodingSource::Guessed`] deserves a
+    /// note to the user, since a guess can be wrong.
+    pub fn encoding_source(&self) -> Option<EncodingSource> {
+        self.encoding.map(|d| d.source)
     }
     /// Column names (CSV header, JSONL keys, xlsx header row, or `["text"]`).
     pub fn columns(&self) -> &[String] {
@@ -62,19 +329,288 @@ impl AnswerReader {
     }
     /// Looks up a column by name (same rules and errors as `--text-column`).
     pub fn column_index(&self, name: &str) -> Result<usize, InputError> {
-        super::read::find_column(&self.columns, name).map_err(|m| InputError::new(&self.source, Some(1), None, m))
+        find_column(&self.columns, name)
+            .map_err(|m| InputError::new(&self.source, Some(1), None, m))
     }
 
     /// Appends up to `max` answers to `out`; returns how many (0 = end of input).
     /// An error names file:line:column; answers before it were already handed out.
     pub fn next_batch(&mut self, max: usize, out: &mut Vec<Answer>) -> Result<usize, InputError> {
-        let before = out.len();
-        out.extend(self.pending.by_ref().take(max));
-        Ok(out.len() - before)
+        let mut got = 0;
+        while got < max && !self.done {
+            if self.next_row < self.chunk.rows() {
+                if let Err(e) = self.take_answers(max - got, out, &mut got) {
+                    self.done = true;
+                    return self.fail(got, e);
+                }
+                continue;
+            }
+            if let Some(e) = self.failed.take() {
+                self.done = true;
+                return Err(e);
+            }
+            match self.fetch() {
+                Ok(true) => {}
+                Ok(false) => self.done = true,
+                Err(e) => return self.fail(got, e),
+            }
+        }
+        Ok(got)
+    }
+
+    /// Hands out `e` now if nothing was handed out in this call, else next time.
+    fn fail(&mut self, got: usize, e: InputError) -> Result<usize, InputError> {
+        if got == 0 {
+            self.done = true;
+            Err(e)
+        } else {
+            self.failed = Some(e);
+            self.done = false;
+            self.chunk.clear();
+            self.next_row = 0;
+            Ok(got)
+        }
+    }
+
+    /// Turns rows of the current chunk into at most `room` answers.
+    fn take_answers(
+        &mut self,
+        room: usize,
+        out: &mut Vec<Answer>,
+        got: &mut usize,
+    ) -> Result<(), InputError> {
+        let per_row = self.shape.text_columns.len();
+        let mut left = room;
+        while left > 0 && self.next_row < self.chunk.rows() {
+            let row = self.next_row;
+            if self.next_text == 0 {
+                self.shape.check_row(&self.chunk, row)?;
+            }
+            let n = (per_row - self.next_text).min(left);
+            self.shape
+                .answers(&self.chunk, row, self.next_text..self.next_text + n, out);
+            left -= n;
+            *got += n;
+            self.next_text += n;
+            if self.next_text == per_row {
+                self.next_text = 0;
+                self.next_row += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces the current chunk by the next one; false at the end.
+    fn fetch(&mut self) -> Result<bool, InputError> {
+        self.next_row = 0;
+        self.next_text = 0;
+        match &mut self.feed {
+            Feed::Inline(rows) => {
+                self.chunk.clear();
+                match fill_chunk(rows.as_mut(), &mut self.chunk) {
+                    Ok(_) => Ok(self.chunk.rows() > 0),
+                    Err(e) if self.chunk.rows() == 0 => Err(e),
+                    Err(e) => {
+                        self.failed = Some(e);
+                        Ok(true)
+                    }
+                }
+            }
+            Feed::Thread(rx) => match rx.recv() {
+                Ok(Msg::Chunk(c)) => {
+                    self.chunk = c;
+                    Ok(true)
+                }
+                Ok(Msg::Failed(e)) => Err(e),
+                Ok(Msg::End) => Ok(false),
+                Err(_) => Err(InputError::new(
+                    &self.source,
+                    None,
+                    None,
+                    "internal error: the reading thread stopped unexpectedly",
+                )),
+            },
+        }
     }
 
     /// Bytes of input consumed so far and the total if known (for progress bars).
     pub fn progress(&self) -> (u64, Option<u64>) {
-        (0, None)
+        (self.bytes_read.load(Ordering::Relaxed), self.total)
+    }
+}
+
+/// Reads until `buf` holds `limit` bytes or the input ends; true at the end.
+fn fill_prefix(input: &mut impl Read, buf: &mut Vec<u8>, limit: usize) -> std::io::Result<bool> {
+    let want = limit.saturating_sub(buf.len());
+    let got = input.by_ref().take(want as u64).read_to_end(buf)?;
+    Ok(got < want)
+}
+
+fn extension(source: &str) -> Option<String> {
+    if source == "<stdin>" || source == "-" {
+        return None;
+    }
+    Path::new(source)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+}
+
+/// Reads rows into `chunk` until it is full; true at the end of the input.
+fn fill_chunk(rows: &mut dyn RowSource, chunk: &mut RowChunk) -> Result<bool, InputError> {
+    while chunk.rows() < CHUNK_ROWS && chunk.text_bytes() < CHUNK_BYTES {
+        if !rows.next_row(chunk)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn spawn(mut rows: Box<dyn RowSource>) -> Feed {
+    let (tx, rx) = sync_channel(QUEUE_CHUNKS);
+    let work = move || loop {
+        let mut chunk = RowChunk::default();
+        let res = fill_chunk(rows.as_mut(), &mut chunk);
+        let end = !matches!(res, Ok(false));
+        if chunk.rows() > 0 && tx.send(Msg::Chunk(chunk)).is_err() {
+            return; // The reader was dropped.
+        }
+        if end {
+            let _ = tx.send(match res {
+                Err(e) => Msg::Failed(e),
+                _ => Msg::End,
+            });
+            return;
+        }
+    };
+    match std::thread::Builder::new()
+        .name("tema-read".into())
+        .spawn(work)
+    {
+        Ok(_) => Feed::Thread(rx),
+        // Cannot happen in practice; `work` was moved, so report it honestly.
+        Err(e) => {
+            let (tx, rx) = sync_channel(1);
+            let _ = tx.send(Msg::Failed(InputError::new(
+                "<input>",
+                None,
+                None,
+                format!("cannot start the reading thread: {e}"),
+            )));
+            Feed::Thread(rx)
+        }
+    }
+}
+
+/// Which columns make an answer.
+struct Shape {
+    source: String,
+    columns: Vec<String>,
+    text_columns: Vec<usize>,
+    id_column: Option<usize>,
+    question_column: Option<usize>,
+    /// Columns every row must have, with what they are for (in messages).
+    required: Vec<(usize, &'static str)>,
+    /// Rows so far (the default id).
+    row_no: u64,
+}
+
+impl Shape {
+    /// Checks that `row` has the columns answers need (JSONL lines may not).
+    fn check_row(&mut self, chunk: &RowChunk, row: usize) -> Result<(), InputError> {
+        self.row_no += 1;
+        match self
+            .required
+            .iter()
+            .find(|&&(c, _)| chunk.is_missing(row, c))
+        {
+            None => Ok(()),
+            Some(&(c, what)) => Err(InputError::new(
+                &self.source,
+                Some(chunk.line(row)),
+                None,
+                format!(
+                    "field \"{}\" ({what}) is missing on this line; other lines have it",
+                    self.columns[c]
+                ),
+            )),
+        }
+    }
+
+    /// The answers of `row` for the text columns at positions `which`.
+    fn answers(
+        &self,
+        chunk: &RowChunk,
+        row: usize,
+        which: std::ops::Range<usize>,
+        out: &mut Vec<Answer>,
+    ) {
+        let width = self.columns.len();
+        for k in which {
+            let c = self.text_columns[k];
+            out.push(Answer {
+                id: match self.id_column {
+                    Some(c) => chunk.field(row, c).to_string(),
+                    None => self.row_no.to_string(),
+                },
+                text: chunk.field(row, c).to_string(),
+                line: chunk.line(row),
+                fields: (0..width)
+                    .map(|f| chunk.field(row, f).to_string())
+                    .collect(),
+                question: match self.question_column {
+                    Some(q) => chunk.field(row, q).to_string(),
+                    None => self.columns[c].clone(),
+                },
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the reading thread does (decode, check, parse into packed rows),
+    /// without making answers: `cargo test --release --lib parse_speed -- --ignored --nocapture`
+    /// on `TEMA_READ_CORPUS` (default /tmp/corpus200k.csv).
+    #[test]
+    #[ignore]
+    fn parse_speed() {
+        let path =
+            std::env::var("TEMA_READ_CORPUS").unwrap_or_else(|_| "/tmp/corpus200k.csv".into());
+        let size = std::fs::metadata(&path).expect("corpus file").len() as f64;
+        for round in 0..5 {
+            let t = std::time::Instant::now();
+            let file = std::fs::File::open(&path).unwrap();
+            let r = AnswerReader::start(
+                &path,
+                Box::new(file),
+                None,
+                &ReadOptions::default(),
+                false,
+                false,
+            )
+            .unwrap();
+            let Feed::Inline(mut rows) = r.feed else {
+                unreachable!()
+            };
+            let mut chunk = RowChunk::default();
+            let mut n = 0;
+            loop {
+                chunk.clear();
+                let end = fill_chunk(rows.as_mut(), &mut chunk).unwrap();
+                n += chunk.rows();
+                if end {
+                    break;
+                }
+            }
+            let s = t.elapsed().as_secs_f64();
+            println!(
+                "round {round}: {n} rows, {:.1} MB in {s:.3} s = {:.0} MB/s",
+                size / 1e6,
+                size / 1e6 / s
+            );
+        }
     }
 }
