@@ -223,12 +223,15 @@ fn yaml_error(file: &str, e: &serde_yaml::Error) -> LexiconErrors {
             if let Some(cut) = message.find(&suffix) {
                 message.replace_range(cut..cut + suffix.len(), "");
             }
-            message = format!("column {}: {message}", loc.column());
+            message = format!("invalid YAML (column {}): {message}", loc.column());
             loc.line()
         }
-        None => 0,
+        None => {
+            message = format!("invalid YAML: {message}");
+            0
+        }
     };
-    LexiconErrors(vec![LexiconError { file: file.to_string(), line, rule: None, message: format!("invalid YAML dictionary: {message}") }])
+    LexiconErrors(vec![LexiconError { file: file.to_string(), line, rule: None, message }])
 }
 
 /// Finds the line of each key and value by its text, scanning forward in file order
