@@ -9,11 +9,14 @@
 //! - a phrase matches consecutive tokens; punctuation is a token, so it breaks a phrase
 //!   (`bo trangt` does not match "bo, trangt"); sentence boundaries do not matter.
 //!
-//! Speed: every glob is reduced to one literal piece plus a check where the piece must
-//! sit in the token (whole token, start, end, anywhere, or a full glob test for `?` and
-//! inner `*`). All pieces go into one Aho-Corasick automaton that runs once per answer
-//! over its folded tokens joined by spaces; a regex per pattern per token would cost
-//! hundreds of times more.
+//! Speed: every glob is reduced to one literal piece plus where the piece must sit in
+//! the token. Whole-token and prefix globs (`tolk`, `bolig*`, most of a dictionary)
+//! share one byte trie walked from each token's start, suffix globs (`*bolig`) one
+//! walked back from its end; a walk stops at the first byte no piece continues with,
+//! so most tokens cost a few steps. Infix globs (`*tolk*`) and the rest (`?`, inner
+//! `*`: the piece only filters, then the whole glob is tested) go into one
+//! Aho-Corasick automaton run once per answer over its folded tokens. A regex per
+//! pattern per token would cost hundreds of times more.
 
 use super::{RawHit, RawMatches};
 use crate::lexicon::{ElemKind, Lexicon, LexiconError, LexiconErrors, Pattern, RuleKind, Step};
@@ -53,6 +56,11 @@ struct GlobRule {
 pub struct GlobMatcher {
     /// Folded glob text, for `Check::Full`.
     globs: Vec<String>,
+    /// Exact and prefix globs, walked from a token's start.
+    forward: Trie,
+    /// Suffix globs (pieces reversed), walked from a token's end.
+    backward: Trie,
+    /// Infix and full-test globs.
     ac: Option<AhoCorasick>,
     /// Aho-Corasick pattern -> the globs that use it as their piece, and how.
     pieces: Vec<Vec<(GlobId, Check)>>,
@@ -139,6 +147,15 @@ impl GlobMatcher {
                 m.bare.push(g as GlobId);
                 continue;
             };
+            match check {
+                Check::Exact => m.forward.insert(piece.bytes(), g as GlobId, true),
+                Check::Prefix => m.forward.insert(piece.bytes(), g as GlobId, false),
+                Check::Suffix => m.backward.insert(piece.bytes().rev(), g as GlobId, false),
+                Check::Infix | Check::Full => {}
+            }
+            if !matches!(check, Check::Infix | Check::Full) {
+                continue;
+            }
             let p = *piece_ids.entry(piece.to_string()).or_insert_with(|| {
                 piece_texts.push(piece.to_string());
                 m.pieces.push(Vec::new());
@@ -146,6 +163,8 @@ impl GlobMatcher {
             });
             m.pieces[p].push((g as GlobId, check));
         }
+        m.forward.finish();
+        m.backward.finish();
         if !piece_texts.is_empty() {
             let ac = AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
@@ -188,16 +207,20 @@ impl GlobMatcher {
         buf.clear();
         spans.clear();
         hits.clear();
-        for t in &tokens.tokens {
+        for (ti, t) in tokens.tokens.iter().enumerate() {
             let start = buf.len();
             fold_into(&text[t.start..t.end], buf);
             spans.push((start, buf.len()));
+            let folded = &buf.as_bytes()[start..];
+            self.forward.walk(folded.iter().copied(), |g| hits.push((ti as u32, g)));
+            self.backward.walk(folded.iter().rev().copied(), |g| hits.push((ti as u32, g)));
             buf.push(' ');
         }
+        let anchored = hits.len();
         if let Some(ac) = &self.ac {
             // Overlapping matches come in order of their end, so the token cursor only
             // moves forward. `first` is where the current token's pairs begin in `hits`.
-            let (mut ti, mut first) = (0usize, 0usize);
+            let (mut ti, mut first) = (0usize, hits.len());
             for m in ac.find_overlapping_iter(buf.as_str()) {
                 while spans[ti].1 < m.end() {
                     ti += 1;
@@ -205,6 +228,8 @@ impl GlobMatcher {
                 }
                 let (ts, te) = spans[ti];
                 for &(g, check) in &self.pieces[m.pattern().as_usize()] {
+                    // A token's pairs from the tries sit before `anchored`; the ones
+                    // found here are new globs, so looking at `first..` suffices.
                     if hits[first..].iter().any(|h| h.1 == g) {
                         continue;
                     }
@@ -220,6 +245,10 @@ impl GlobMatcher {
                     }
                 }
             }
+        }
+        if anchored > 0 && hits.len() > anchored {
+            hits.sort_unstable();
+            hits.dedup();
         }
         if !self.bare.is_empty() {
             for (ti, &(ts, te)) in spans.iter().enumerate() {
@@ -254,6 +283,91 @@ impl GlobMatcher {
                     } else {
                         out.terms.push(hit);
                     }
+                }
+            }
+        }
+    }
+}
+
+/// A byte trie of glob pieces, built as a list of insertions and then frozen into a
+/// dense table (`finish`): a step is one byte-class lookup and one table read.
+#[derive(Debug, Default)]
+struct Trie {
+    /// (piece, glob, only at token end), until `finish`
+    pending: Vec<(Vec<u8>, GlobId, bool)>,
+    /// byte -> class; class 0 is "no piece has this byte"
+    class: Vec<u8>,
+    classes: usize,
+    /// node * classes + class -> next node; node 0 is dead, node 1 the root
+    next: Vec<u32>,
+    /// node -> range in `accepts` of the globs that match when a walk reaches it
+    accept_at: Vec<(u32, u32)>,
+    accepts: Vec<(GlobId, bool)>,
+}
+
+impl Trie {
+    fn insert(&mut self, piece: impl Iterator<Item = u8>, glob: GlobId, whole: bool) {
+        self.pending.push((piece.collect(), glob, whole));
+    }
+
+    fn finish(&mut self) {
+        self.class = vec![0; 256];
+        let mut classes = 1;
+        for (piece, _, _) in &self.pending {
+            for &b in piece {
+                if self.class[b as usize] == 0 {
+                    self.class[b as usize] = classes as u8;
+                    classes += 1;
+                }
+            }
+        }
+        if classes > 255 {
+            // More than 254 distinct bytes cannot occur in folded text pieces often; one
+            // class per byte value keeps it correct.
+            self.class = (0..=255u8).collect();
+            classes = 256;
+        }
+        self.classes = classes;
+        self.next = vec![0; 2 * classes];
+        let mut lists: Vec<Vec<(GlobId, bool)>> = vec![Vec::new(); 2];
+        for (piece, glob, whole) in std::mem::take(&mut self.pending) {
+            let mut node = 1usize;
+            for b in piece {
+                let slot = node * classes + self.class[b as usize] as usize;
+                if self.next[slot] == 0 {
+                    self.next[slot] = lists.len() as u32;
+                    lists.push(Vec::new());
+                    self.next.resize(lists.len() * classes, 0);
+                }
+                node = self.next[slot] as usize;
+            }
+            lists[node].push((glob, whole));
+        }
+        for l in lists {
+            let from = self.accepts.len() as u32;
+            self.accepts.extend(l);
+            self.accept_at.push((from, self.accepts.len() as u32));
+        }
+    }
+
+    /// Walks `bytes` (one token, or it reversed) and reports each glob accepted on the way.
+    #[inline]
+    fn walk(&self, bytes: impl ExactSizeIterator<Item = u8>, mut hit: impl FnMut(GlobId)) {
+        if self.next.is_empty() {
+            return;
+        }
+        let mut node = 1usize;
+        let mut left = bytes.len();
+        for b in bytes {
+            node = self.next[node * self.classes + self.class[b as usize] as usize] as usize;
+            if node == 0 {
+                return;
+            }
+            left -= 1;
+            let (from, to) = self.accept_at[node];
+            for &(g, whole) in &self.accepts[from as usize..to as usize] {
+                if !whole || left == 0 {
+                    hit(g);
                 }
             }
         }
@@ -320,6 +434,58 @@ mod tests {
         assert!(glob_match("a*b*c", "axxbyyc") && !glob_match("a*b*c", "axxbyy"));
         assert!(glob_match("*", "") && glob_match("*", "x") && !glob_match("?", ""));
         assert!(glob_match("nav-*", "nav-kontoret") && !glob_match("nav-*", "navkontoret"));
+    }
+
+    /// The fast path (tries, automaton) finds exactly what testing every glob against
+    /// every token finds, on random texts.
+    #[test]
+    fn agrees_with_brute_force() {
+        use crate::lexicon::{pattern::parse_glob, quanteda::imported_theme, Rule};
+        use crate::matcher::Matcher;
+        use crate::text::{fold, tokenize};
+        let globs = [
+            "bolig*", "*bolig", "*tolk*", "tolk", "nav", "nav-*", "t?lk", "a*b*c", "*", "?", "bo trangt", "bolig* *mangel",
+            "kvalifisert* tolk*", "ab", "b", "*b", "b*", "*ab*", "bostøtte*", "?olig*", "*ing?",
+        ];
+        let rules: Vec<Rule> = globs
+            .iter()
+            .enumerate()
+            .map(|(i, g)| Rule { theme: 0, kind: RuleKind::Term, source: g.to_string(), pattern: parse_glob(g).unwrap(), file: "t".into(), line: i + 1 })
+            .collect();
+        let lex = Lexicon { name: "t".into(), version: "0".into(), themes: vec![imported_theme("t", "t", 1, "test")], rules: rules.clone() };
+        let m = Matcher::compile(lex).unwrap();
+        let words = [
+            "bolig", "Boligmangel", "kommuneboligen", "kommunebolig", "tolk", "Tolkene", "skjermtolk", "talk", "NAV", "NAV-kontoret", "navn",
+            "axbyc", "abc", "ab", "b", "bab", "bo", "trangt", ",", ".", "kvalifisert", "kvalifiserte", "tolker", "bostøtte", "BOSTOETTE",
+            "mangel", "boligmangel", "ing", "tolking", "tolkinga", "https://www.nav.no/x", "😀",
+        ];
+        let mut seed = 7u64;
+        let mut tokens = Tokens::default();
+        for _ in 0..400 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(words[(seed >> 33) as usize % words.len()]);
+                text.push(' ');
+            }
+            let mut got: Vec<(u32, usize, usize)> = m.find(&text).terms.iter().map(|h| (h.rule, h.start, h.end)).collect();
+            got.sort_unstable();
+            got.dedup();
+            tokenize(&text, &mut tokens);
+            let folded: Vec<String> = tokens.tokens.iter().map(|t| fold(&text[t.start..t.end])).collect();
+            let mut want = Vec::new();
+            for (ri, r) in rules.iter().enumerate() {
+                let steps: Vec<String> = r.source.split_whitespace().map(fold).collect();
+                for start in 0..folded.len() {
+                    if start + steps.len() <= folded.len() && steps.iter().enumerate().all(|(k, g)| glob_match(g, &folded[start + k])) {
+                        let last = start + steps.len() - 1;
+                        want.push((ri as u32, tokens.tokens[start].start, tokens.tokens[last].end));
+                    }
+                }
+            }
+            want.sort_unstable();
+            assert_eq!(got, want, "{text}");
+        }
     }
 
     #[test]
