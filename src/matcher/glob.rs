@@ -298,12 +298,16 @@ struct Trie {
     /// byte -> class; class 0 is "no piece has this byte"
     class: Vec<u8>,
     classes: usize,
-    /// node * classes + class -> next node; node 0 is dead, node 1 the root
+    /// node * classes + class -> next node (`| ACCEPTS` if globs match there); node 0
+    /// is dead, node 1 the root. The flag saves a memory read on most steps.
     next: Vec<u32>,
     /// node -> range in `accepts` of the globs that match when a walk reaches it
     accept_at: Vec<(u32, u32)>,
     accepts: Vec<(GlobId, bool)>,
 }
+
+/// Flag bit of `Trie::next`.
+const ACCEPTS: u32 = 1 << 31;
 
 impl Trie {
     fn insert(&mut self, piece: impl Iterator<Item = u8>, glob: GlobId, whole: bool) {
@@ -343,6 +347,11 @@ impl Trie {
             }
             lists[node].push((glob, whole));
         }
+        for slot in self.next.iter_mut() {
+            if *slot != 0 && !lists[*slot as usize].is_empty() {
+                *slot |= ACCEPTS;
+            }
+        }
         for l in lists {
             let from = self.accepts.len() as u32;
             self.accepts.extend(l);
@@ -359,11 +368,15 @@ impl Trie {
         let mut node = 1usize;
         let mut left = bytes.len();
         for b in bytes {
-            node = self.next[node * self.classes + self.class[b as usize] as usize] as usize;
-            if node == 0 {
+            let next = self.next[node * self.classes + self.class[b as usize] as usize];
+            if next == 0 {
                 return;
             }
+            node = (next & !ACCEPTS) as usize;
             left -= 1;
+            if next & ACCEPTS == 0 {
+                continue;
+            }
             let (from, to) = self.accept_at[node];
             for &(g, whole) in &self.accepts[from as usize..to as usize] {
                 if !whole || left == 0 {
