@@ -13,6 +13,7 @@
 //! - LIWC allows `*` only at the end of a word: a leading `*` is dropped (the entry
 //!   then matches only part of what the rule matches, and the rule is listed as partly
 //!   exported), and a `?` or inner `*` cannot be written.
+//!
 //! Rules imported from a quanteda or LIWC dictionary are written back as they were.
 
 use super::{inflect, ElemKind, Lexicon, Pattern, Rule, RuleKind, Step};
@@ -41,11 +42,19 @@ pub struct Skipped {
 
 impl std::fmt::Display for Skipped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let what = if self.partly { "partly exported" } else { "not exported" };
+        let what = if self.partly {
+            "partly exported"
+        } else {
+            "not exported"
+        };
         match (self.rule.is_empty(), self.line) {
             (true, _) => write!(f, "{what}: {} — {}", self.file, self.reason),
             (false, 0) => write!(f, "{what}: {} `{}` — {}", self.file, self.rule, self.reason),
-            (false, line) => write!(f, "{what}: {}:{line} `{}` — {}", self.file, self.rule, self.reason),
+            (false, line) => write!(
+                f,
+                "{what}: {}:{line} `{}` — {}",
+                self.file, self.rule, self.reason
+            ),
         }
     }
 }
@@ -63,7 +72,13 @@ pub fn export(lex: &Lexicon, format: Format) -> Export {
     // theme -> values in rule order, without repeats
     let mut values: Vec<Vec<String>> = vec![Vec::new(); lex.themes.len()];
     for rule in &lex.rules {
-        let skip = |reason: String, partly: bool| Skipped { file: rule.file.clone(), line: rule.line, rule: rule.source.clone(), reason, partly };
+        let skip = |reason: String, partly: bool| Skipped {
+            file: rule.file.clone(),
+            line: rule.line,
+            rule: rule.source.clone(),
+            reason,
+            partly,
+        };
         match rule_values(rule) {
             Err(reason) => skipped.push(skip(reason, false)),
             Ok(vals) => {
@@ -92,7 +107,10 @@ pub fn export(lex: &Lexicon, format: Format) -> Export {
                 file: theme.file.clone(),
                 line: theme.line,
                 rule: String::new(),
-                reason: format!("theme `{}`: none of its rules could be exported, so it is left out", theme.id),
+                reason: format!(
+                    "theme `{}`: none of its rules could be exported, so it is left out",
+                    theme.id
+                ),
                 partly: false,
             });
         }
@@ -109,7 +127,13 @@ pub fn export(lex: &Lexicon, format: Format) -> Export {
 
 /// Differences that concern the whole lexicon rather than one rule.
 fn lexicon_notes(lex: &Lexicon) -> Vec<Skipped> {
-    let note = |reason: &str| Skipped { file: lex.name.clone(), line: 0, rule: String::new(), reason: reason.to_string(), partly: false };
+    let note = |reason: &str| Skipped {
+        file: lex.name.clone(),
+        line: 0,
+        rule: String::new(),
+        reason: reason.to_string(),
+        partly: false,
+    };
     let words = lex.rules.iter().any(|r| match &r.pattern {
         Pattern::Phrase(steps) => steps.iter().any(|s| matches!(s, Step::Token(alts) if alts.iter().any(|e| matches!(e.kind, ElemKind::Word { .. })))),
         Pattern::Regex(_) => false,
@@ -127,19 +151,29 @@ fn lexicon_notes(lex: &Lexicon) -> Vec<Skipped> {
 /// The glob values of one rule, or why it has none.
 fn rule_values(rule: &Rule) -> Result<Vec<String>, String> {
     if rule.kind == RuleKind::Except {
-        return Err("a veto (`except`) has no equivalent: dictionary entries only add matches".into());
+        return Err(
+            "a veto (`except`) has no equivalent: dictionary entries only add matches".into(),
+        );
     }
     let steps = match &rule.pattern {
-        Pattern::Regex(_) => return Err("a regular expression has no equivalent in a glob dictionary".into()),
+        Pattern::Regex(_) => {
+            return Err("a regular expression has no equivalent in a glob dictionary".into())
+        }
         Pattern::Phrase(steps) => steps,
     };
     let imported = steps.iter().all(|s| matches!(s, Step::Token(alts) if alts.iter().all(|e| matches!(e.kind, ElemKind::Glob(_)))));
     if imported {
-        return Ok(vec![rule.source.split_whitespace().collect::<Vec<_>>().join(" ")]);
+        return Ok(vec![rule
+            .source
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")]);
     }
     let words: Vec<&str> = rule.source.split_whitespace().collect();
     if let Some(gap) = words.iter().find(|w| w.starts_with('~')) {
-        return Err(format!("a gap `{gap}` has no equivalent (a multi-word value is consecutive words)"));
+        return Err(format!(
+            "a gap `{gap}` has no equivalent (a multi-word value is consecutive words)"
+        ));
     }
     let phrase = words.len() > 1;
     let mut per_word: Vec<Vec<String>> = Vec::with_capacity(words.len());
@@ -147,7 +181,9 @@ fn rule_values(rule: &Rule) -> Result<Vec<String>, String> {
         let mut alts = Vec::new();
         for alt in w.split('|') {
             if alt.starts_with('=') {
-                return Err(format!("a case-sensitive form `{alt}` has no equivalent (dictionaries ignore case)"));
+                return Err(format!(
+                    "a case-sensitive form `{alt}` has no equivalent (dictionaries ignore case)"
+                ));
             }
             for v in alt_values(alt, phrase) {
                 if !alts.contains(&v) {
@@ -157,13 +193,30 @@ fn rule_values(rule: &Rule) -> Result<Vec<String>, String> {
         }
         per_word.push(alts);
     }
-    let total = per_word.iter().map(Vec::len).try_fold(1usize, |acc, n| acc.checked_mul(n)).unwrap_or(usize::MAX);
+    let total = per_word
+        .iter()
+        .map(Vec::len)
+        .try_fold(1usize, |acc, n| acc.checked_mul(n))
+        .unwrap_or(usize::MAX);
     if phrase && total > PHRASE_CAP {
-        return Err(format!("its alternatives expand into {total} multi-word values (more than {PHRASE_CAP})"));
+        return Err(format!(
+            "its alternatives expand into {total} multi-word values (more than {PHRASE_CAP})"
+        ));
     }
     let mut out = vec![String::new()];
     for alts in &per_word {
-        out = out.iter().flat_map(|prefix| alts.iter().map(move |a| if prefix.is_empty() { a.clone() } else { format!("{prefix} {a}") })).collect();
+        out = out
+            .iter()
+            .flat_map(|prefix| {
+                alts.iter().map(move |a| {
+                    if prefix.is_empty() {
+                        a.clone()
+                    } else {
+                        format!("{prefix} {a}")
+                    }
+                })
+            })
+            .collect();
     }
     Ok(out)
 }
@@ -173,12 +226,19 @@ fn rule_values(rule: &Rule) -> Result<Vec<String>, String> {
 fn alt_values(alt: &str, in_phrase: bool) -> Vec<String> {
     let lead = alt.starts_with('*');
     let trail = alt.ends_with('*');
-    let core: String = alt.trim_matches('*').nfc().collect::<String>().to_lowercase();
+    let core: String = alt
+        .trim_matches('*')
+        .nfc()
+        .collect::<String>()
+        .to_lowercase();
     let (stem, forms) = match core.find('{') {
         Some(open) => {
             let stem = core[..open].to_string();
             let list = core[open + 1..].trim_end_matches('}');
-            let forms: Vec<String> = list.split(',').map(|s| format!("{stem}{}", s.trim())).collect();
+            let forms: Vec<String> = list
+                .split(',')
+                .map(|s| format!("{stem}{}", s.trim()))
+                .collect();
             (stem, forms)
         }
         None if in_phrase => (core.clone(), vec![core.clone()]),
@@ -194,7 +254,12 @@ fn alt_values(alt: &str, in_phrase: bool) -> Vec<String> {
         (true, false) => out.extend(forms.into_iter().map(|f| format!("*{f}"))),
         (true, true) => {
             out.push(format!("*{stem}*"));
-            out.extend(forms.into_iter().filter(|f| !f.contains(&stem)).map(|f| format!("*{f}")));
+            out.extend(
+                forms
+                    .into_iter()
+                    .filter(|f| !f.contains(&stem))
+                    .map(|f| format!("*{f}")),
+            );
         }
     }
     out
@@ -214,7 +279,11 @@ fn liwc_values(vals: Vec<String>) -> (Vec<String>, Option<String>) {
         for (i, w) in words.iter().enumerate() {
             let w2 = w.trim_start_matches('*');
             lead |= w2.len() != w.len();
-            let body = if i == last { w2.trim_end_matches('*') } else { w2 };
+            let body = if i == last {
+                w2.trim_end_matches('*')
+            } else {
+                w2
+            };
             if body.contains(['*', '?']) || body.is_empty() {
                 ok = false;
             }
@@ -254,13 +323,22 @@ fn quote(s: &str) -> String {
     out
 }
 
-fn write_yaml(lex: &Lexicon, values: &[Vec<String>], skipped: &[Skipped], notes: &[Skipped]) -> String {
+fn write_yaml(
+    lex: &Lexicon,
+    values: &[Vec<String>],
+    skipped: &[Skipped],
+    notes: &[Skipped],
+) -> String {
     let mut out = String::new();
     out.push_str(&format!("# quanteda dictionary written by `tema lexicon export --to yaml` from lexicon {} (version {}).\n", lex.name, lex.version));
     out.push_str("# R: quanteda::dictionary(file = \"THIS.yml\"). Globs: `*` any characters in a token, `?` one;\n");
-    out.push_str("# a value with spaces is a phrase of consecutive tokens; matching ignores case.\n");
+    out.push_str(
+        "# a value with spaces is a phrase of consecutive tokens; matching ignores case.\n",
+    );
     if !notes.is_empty() || !skipped.is_empty() {
-        out.push_str("#\n# Not exported, or only partly (no equivalent in a quanteda dictionary):\n");
+        out.push_str(
+            "#\n# Not exported, or only partly (no equivalent in a quanteda dictionary):\n",
+        );
         for s in notes.iter().chain(skipped) {
             out.push_str(&format!("#   {}\n", s.to_string().replace('\n', " ")));
         }
@@ -288,7 +366,10 @@ fn write_dic(lex: &Lexicon, values: &[Vec<String>]) -> String {
         n += 1;
         numbers[t] = n;
         // LIWC category names are one word.
-        out.push_str(&format!("{n}\t{}\n", theme.id.split_whitespace().collect::<Vec<_>>().join("_")));
+        out.push_str(&format!(
+            "{n}\t{}\n",
+            theme.id.split_whitespace().collect::<Vec<_>>().join("_")
+        ));
     }
     out.push_str("%\n");
     // word -> category numbers, in first-seen order
@@ -322,9 +403,24 @@ mod tests {
 
     #[test]
     fn words_expand_to_forms_and_globs() {
-        let e = export(&lex("term bolig\nterm bustad*\nterm *husvære\nterm *tolk*\nterm nav{,s}"), Format::Yaml);
-        for v in ["\"boligen\"", "\"boligene\"", "\"bustad*\"", "\"*husvære\"", "\"*husværet\"", "\"*tolk*\"", "\"navs\""] {
-            assert!(e.text.contains(&format!("  - {v}\n")), "{v} missing in\n{}", e.text);
+        let e = export(
+            &lex("term bolig\nterm bustad*\nterm *husvære\nterm *tolk*\nterm nav{,s}"),
+            Format::Yaml,
+        );
+        for v in [
+            "\"boligen\"",
+            "\"boligene\"",
+            "\"bustad*\"",
+            "\"*husvære\"",
+            "\"*husværet\"",
+            "\"*tolk*\"",
+            "\"navs\"",
+        ] {
+            assert!(
+                e.text.contains(&format!("  - {v}\n")),
+                "{v} missing in\n{}",
+                e.text
+            );
         }
         assert!(!e.text.contains("\"nave\""), "explicit forms only");
     }
@@ -335,20 +431,46 @@ mod tests {
         for v in ["bo trangt", "bo trongt", "bu trangt", "bu trongt"] {
             assert!(e.text.contains(&format!("\"{v}\"")), "{v}");
         }
-        let many = (0..9).map(|i| format!("a{i}")).collect::<Vec<_>>().join("|");
-        let e = export(&lex(&format!("term bolig\nterm {many} {many}")), Format::Yaml);
-        assert!(e.skipped.iter().any(|s| s.reason.contains("81 multi-word values")), "{:?}", e.skipped);
+        let many = (0..9)
+            .map(|i| format!("a{i}"))
+            .collect::<Vec<_>>()
+            .join("|");
+        let e = export(
+            &lex(&format!("term bolig\nterm {many} {many}")),
+            Format::Yaml,
+        );
+        assert!(
+            e.skipped
+                .iter()
+                .any(|s| s.reason.contains("81 multi-word values")),
+            "{:?}",
+            e.skipped
+        );
     }
 
     #[test]
     fn unexportable_rules_are_listed() {
-        let e = export(&lex("term bolig\nterm /x+/\nterm =NAV\nterm sted ~2 bo\nexcept bor i"), Format::Yaml);
-        let listed: Vec<String> = e.skipped.iter().filter(|s| !s.rule.is_empty()).map(|s| s.to_string()).collect();
+        let e = export(
+            &lex("term bolig\nterm /x+/\nterm =NAV\nterm sted ~2 bo\nexcept bor i"),
+            Format::Yaml,
+        );
+        let listed: Vec<String> = e
+            .skipped
+            .iter()
+            .filter(|s| !s.rule.is_empty())
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(listed.len(), 4, "{listed:?}");
-        assert!(listed[0].starts_with("not exported: t.tema:3 `/x+/`"), "{listed:?}");
+        assert!(
+            listed[0].starts_with("not exported: t.tema:3 `/x+/`"),
+            "{listed:?}"
+        );
         assert!(e.skipped.iter().any(|s| s.reason.contains("typo rule")));
         for s in &listed {
-            assert!(e.text.contains(&format!("#   {s}")), "{s} not in the header");
+            assert!(
+                e.text.contains(&format!("#   {s}")),
+                "{s} not in the header"
+            );
         }
     }
 
@@ -356,8 +478,23 @@ mod tests {
     fn liwc_keeps_only_final_stars() {
         let e = export(&lex("term bolig*\nterm *husvære\nterm *tolk*"), Format::Dic);
         assert!(e.text.starts_with("%\n1\tbolig\n%\n"), "{}", e.text);
-        assert!(e.text.contains("\nbolig*\t1\n") && e.text.contains("\nhusværet\t1\n") && e.text.contains("\ntolk*\t1\n"), "{}", e.text);
-        assert!(!e.text.contains("\t*") && !e.text.contains("\n*"), "{}", e.text);
-        assert_eq!(e.skipped.iter().filter(|s| s.partly).count(), 2, "{:?}", e.skipped);
+        assert!(
+            e.text.contains("\nbolig*\t1\n")
+                && e.text.contains("\nhusværet\t1\n")
+                && e.text.contains("\ntolk*\t1\n"),
+            "{}",
+            e.text
+        );
+        assert!(
+            !e.text.contains("\t*") && !e.text.contains("\n*"),
+            "{}",
+            e.text
+        );
+        assert_eq!(
+            e.skipped.iter().filter(|s| s.partly).count(),
+            2,
+            "{:?}",
+            e.skipped
+        );
     }
 }

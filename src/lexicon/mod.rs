@@ -199,7 +199,7 @@ impl Lexicon {
     }
 
     /// Imports a dictionary of another tool with its parser (themes and rules).
-    fn import(path: &Path, parse: fn(&str, &str) -> Result<(Vec<Theme>, Vec<Rule>), LexiconErrors>) -> Result<Self, LexiconErrors> {
+    fn import(path: &Path, parse: ImportParser) -> Result<Self, LexiconErrors> {
         let file = path.display().to_string();
         let text = read_text(path).map_err(|e| LexiconErrors(vec![e]))?;
         let (themes, rules) = parse(&file, &text)?;
@@ -216,6 +216,9 @@ impl Lexicon {
         self.themes.iter().position(|t| t.id == id)
     }
 }
+
+/// Reads a dictionary of another tool: (file name, text) -> themes and rules.
+type ImportParser = fn(&str, &str) -> Result<(Vec<Theme>, Vec<Rule>), LexiconErrors>;
 
 /// A lexicon file's text; invalid UTF-8 is an error at the line where it starts.
 fn read_text(path: &Path) -> Result<String, LexiconError> {

@@ -51,16 +51,22 @@ impl<'de> Deserialize<'de> for Text {
                 Ok(Text(v.to_string()))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
-                Err(E::custom(format!("`{v}` is not a string; put it in quotes if it is a pattern")))
+                Err(E::custom(format!(
+                    "`{v}` is not a string; put it in quotes if it is a pattern"
+                )))
             }
             fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
                 Err(E::custom("empty value (null) where a string was expected"))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Text, A::Error> {
-                Err(de::Error::custom("a list inside a list of patterns; a value must be a string"))
+                Err(de::Error::custom(
+                    "a list inside a list of patterns; a value must be a string",
+                ))
             }
             fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Text, A::Error> {
-                Err(de::Error::custom("a mapping inside a list of patterns; a value must be a string"))
+                Err(de::Error::custom(
+                    "a mapping inside a list of patterns; a value must be a string",
+                ))
             }
         }
         d.deserialize_any(V)
@@ -88,7 +94,9 @@ impl<'de> Deserialize<'de> for Node {
                 Ok(Node::Values(vec![v.to_string()]))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
-                Err(E::custom(format!("`{v}` is not a string; put it in quotes if it is a pattern")))
+                Err(E::custom(format!(
+                    "`{v}` is not a string; put it in quotes if it is a pattern"
+                )))
             }
             fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
                 Ok(Node::Empty)
@@ -122,9 +130,19 @@ impl<'de> Deserialize<'de> for Node {
 
 /// Parses a quanteda YAML dictionary into themes and rules.
 pub fn parse(file: &str, text: &str) -> Result<(Vec<Theme>, Vec<Rule>), LexiconErrors> {
-    let err = |line: usize, message: String| LexiconErrors(vec![LexiconError { file: file.to_string(), line, rule: None, message }]);
+    let err = |line: usize, message: String| {
+        LexiconErrors(vec![LexiconError {
+            file: file.to_string(),
+            line,
+            rule: None,
+            message,
+        }])
+    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
         return Err(err(0, "empty dictionary: no keys".into()));
     }
     let root: Node = serde_yaml::from_str(text).map_err(|e| yaml_error(file, &e))?;
@@ -139,7 +157,15 @@ pub fn parse(file: &str, text: &str) -> Result<(Vec<Theme>, Vec<Rule>), LexiconE
     let mut themes = Vec::new();
     let mut rules = Vec::new();
     let mut errors = Vec::new();
-    flatten(file, "", keys, &mut lines, &mut themes, &mut rules, &mut errors);
+    flatten(
+        file,
+        "",
+        keys,
+        &mut lines,
+        &mut themes,
+        &mut rules,
+        &mut errors,
+    );
     if errors.is_empty() {
         Ok((themes, rules))
     } else {
@@ -157,11 +183,23 @@ fn flatten(
     errors: &mut Vec<LexiconError>,
 ) {
     for (key, node) in keys {
-        let id = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let id = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         let line = lines.key(&key);
-        let err = |message: String, rule: Option<&str>| LexiconError { file: file.to_string(), line, rule: rule.map(str::to_string), message };
+        let err = |message: String, rule: Option<&str>| LexiconError {
+            file: file.to_string(),
+            line,
+            rule: rule.map(str::to_string),
+            message,
+        };
         if id.chars().any(char::is_control) {
-            errors.push(err(format!("key `{}` contains a control character", id.escape_debug()), None));
+            errors.push(err(
+                format!("key `{}` contains a control character", id.escape_debug()),
+                None,
+            ));
             continue;
         }
         if is_empty(&node) {
@@ -172,7 +210,13 @@ fn flatten(
             Node::Keys(sub) => flatten(file, &id, sub, lines, themes, rules, errors),
             Node::Values(values) => {
                 if let Some(prev) = themes.iter().find(|t: &&Theme| t.id == id) {
-                    errors.push(err(format!("theme `{id}` is already defined at {}:{}", prev.file, prev.line), None));
+                    errors.push(err(
+                        format!(
+                            "theme `{id}` is already defined at {}:{}",
+                            prev.file, prev.line
+                        ),
+                        None,
+                    ));
                     continue;
                 }
                 let theme = themes.len();
@@ -181,8 +225,20 @@ fn flatten(
                     let source = v.trim().to_string();
                     let vline = lines.value(&source);
                     match parse_glob(&source) {
-                        Ok(pattern) => rules.push(Rule { theme, kind: RuleKind::Term, source, pattern, file: file.to_string(), line: vline }),
-                        Err(message) => errors.push(LexiconError { file: file.to_string(), line: vline, rule: Some(v), message: format!("key `{id}`: {message}") }),
+                        Ok(pattern) => rules.push(Rule {
+                            theme,
+                            kind: RuleKind::Term,
+                            source,
+                            pattern,
+                            file: file.to_string(),
+                            line: vline,
+                        }),
+                        Err(message) => errors.push(LexiconError {
+                            file: file.to_string(),
+                            line: vline,
+                            rule: Some(v),
+                            message: format!("key `{id}`: {message}"),
+                        }),
                     }
                 }
             }
@@ -231,7 +287,12 @@ fn yaml_error(file: &str, e: &serde_yaml::Error) -> LexiconErrors {
             0
         }
     };
-    LexiconErrors(vec![LexiconError { file: file.to_string(), line, rule: None, message }])
+    LexiconErrors(vec![LexiconError {
+        file: file.to_string(),
+        line,
+        rule: None,
+        message,
+    }])
 }
 
 /// Finds the line of each key and value by its text, scanning forward in file order
@@ -244,11 +305,21 @@ struct LineFinder<'a> {
 
 impl<'a> LineFinder<'a> {
     fn new(text: &'a str) -> Self {
-        LineFinder { lines: text.lines().collect(), at: 0 }
+        LineFinder {
+            lines: text.lines().collect(),
+            at: 0,
+        }
     }
 
     fn key(&mut self, key: &str) -> usize {
-        self.find(|l| l.find(key).is_some_and(|i| l[i + key.len()..].trim_start_matches(['"', '\'']).trim_start().starts_with(':')))
+        self.find(|l| {
+            l.find(key).is_some_and(|i| {
+                l[i + key.len()..]
+                    .trim_start_matches(['"', '\''])
+                    .trim_start()
+                    .starts_with(':')
+            })
+        })
     }
 
     fn value(&mut self, value: &str) -> usize {
@@ -257,7 +328,9 @@ impl<'a> LineFinder<'a> {
 
     fn find(&mut self, hit: impl Fn(&str) -> bool) -> usize {
         let content = |l: &str| l.split(" #").next().unwrap_or("").to_string();
-        if let Some(i) = (self.at..self.lines.len()).find(|&i| !self.lines[i].trim_start().starts_with('#') && hit(&content(self.lines[i]))) {
+        if let Some(i) = (self.at..self.lines.len())
+            .find(|&i| !self.lines[i].trim_start().starts_with('#') && hit(&content(self.lines[i])))
+        {
             self.at = i;
         }
         self.at + 1
@@ -269,7 +342,12 @@ mod tests {
     use super::*;
 
     fn ids(text: &str) -> Vec<String> {
-        parse("d.yml", text).unwrap().0.into_iter().map(|t| t.id).collect()
+        parse("d.yml", text)
+            .unwrap()
+            .0
+            .into_iter()
+            .map(|t| t.id)
+            .collect()
     }
 
     #[test]
@@ -277,7 +355,8 @@ mod tests {
         let y = "bolig: [bolig*, \"bo trangt\"]\narbeid:\n  jobb:\n    - jobb\n    - \"*jobb\"\n  praksis: praksisplass*\n";
         assert_eq!(ids(y), vec!["bolig", "arbeid.jobb", "arbeid.praksis"]);
         let (_, rules) = parse("d.yml", y).unwrap();
-        let lines: Vec<(String, usize)> = rules.iter().map(|r| (r.source.clone(), r.line)).collect();
+        let lines: Vec<(String, usize)> =
+            rules.iter().map(|r| (r.source.clone(), r.line)).collect();
         assert_eq!(lines[1], ("bo trangt".to_string(), 1));
         assert_eq!(lines[3], ("*jobb".to_string(), 5));
         assert_eq!(lines[4], ("praksisplass*".to_string(), 6));
@@ -285,16 +364,33 @@ mod tests {
 
     #[test]
     fn errors_have_lines() {
-        let e = parse("d.yml", "bolig: [bolig*\narbeid: [jobb]\n").unwrap_err().to_string();
+        let e = parse("d.yml", "bolig: [bolig*\narbeid: [jobb]\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("d.yml:"), "{e}");
-        let e = parse("d.yml", "bolig:\n  - bolig\n  - true\n").unwrap_err().to_string();
-        assert!(e.starts_with("d.yml:3:") && e.contains("not a string"), "{e}");
-        let e = parse("d.yml", "bolig:\n  - [a, b]\n").unwrap_err().to_string();
-        assert!(e.starts_with("d.yml:2:") && e.contains("list inside a list"), "{e}");
+        let e = parse("d.yml", "bolig:\n  - bolig\n  - true\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("d.yml:3:") && e.contains("not a string"),
+            "{e}"
+        );
+        let e = parse("d.yml", "bolig:\n  - [a, b]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("d.yml:2:") && e.contains("list inside a list"),
+            "{e}"
+        );
         let e = parse("d.yml", "# nothing\n").unwrap_err().to_string();
         assert!(e.contains("empty dictionary"), "{e}");
-        let e = parse("d.yml", "a: [x]\nbolig: []\n").unwrap_err().to_string();
-        assert!(e.starts_with("d.yml:2:") && e.contains("no patterns"), "{e}");
+        let e = parse("d.yml", "a: [x]\nbolig: []\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("d.yml:2:") && e.contains("no patterns"),
+            "{e}"
+        );
         let e = parse("d.yml", "- a\n- b\n").unwrap_err().to_string();
         assert!(e.contains("mapping of keys"), "{e}");
     }
