@@ -5,9 +5,12 @@
 //! file:line and the rule, so one `tema lexicon check` run shows everything to fix.
 
 pub mod check;
+pub mod export;
 pub mod inflect;
+pub mod liwc;
 pub mod parse;
 pub mod pattern;
+pub mod quanteda;
 
 use std::fmt;
 use std::path::Path;
@@ -120,7 +123,8 @@ impl Lexicon {
         Self::from_texts("default", &files)
     }
 
-    /// Loads a lexicon from a `.tema` file or a folder of them.
+    /// Loads a lexicon from a `.tema` file or a folder of them, or imports a quanteda
+    /// YAML dictionary (`.yml`, `.yaml`) or a LIWC dictionary (`.dic`).
     pub fn load(path: &Path) -> Result<Self, LexiconErrors> {
         let shown = path.display().to_string();
         let one = |message: String| LexiconErrors(vec![LexiconError { file: shown.clone(), line: 0, rule: None, message }]);
@@ -139,10 +143,14 @@ impl Lexicon {
                 return Err(one("no .tema files in this folder".into()));
             }
         } else {
-            match path.extension().and_then(|x| x.to_str()) {
+            match path.extension().and_then(|x| x.to_str()).map(str::to_ascii_lowercase).as_deref() {
                 Some("tema") | Some("txt") | None => {}
+                Some("yml") | Some("yaml") => return Self::import(path, quanteda::parse),
+                Some("dic") => return Self::import(path, liwc::parse),
                 Some(other) => {
-                    return Err(one(format!("unsupported lexicon file type `.{other}` (expected a .tema file or a folder of them)")))
+                    return Err(one(format!(
+                        "unsupported lexicon file type `.{other}` (expected a .tema file or a folder of them, a quanteda .yml or a LIWC .dic dictionary)"
+                    )))
                 }
             }
             paths.push(path.to_path_buf());
@@ -150,17 +158,9 @@ impl Lexicon {
         let mut files = Vec::new();
         let mut errors = Vec::new();
         for p in paths {
-            let name = p.display().to_string();
-            match std::fs::read(&p) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => files.push((name, text)),
-                    Err(e) => {
-                        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-                        errors.push(LexiconError { file: name, line, rule: None, message: "invalid UTF-8; save the file as UTF-8".into() });
-                    }
-                },
-                Err(e) => errors.push(LexiconError { file: name, line: 0, rule: None, message: format!("cannot read: {e}") }),
+            match read_text(&p) {
+                Ok(text) => files.push((p.display().to_string(), text)),
+                Err(e) => errors.push(e),
             }
         }
         if !errors.is_empty() {
@@ -198,9 +198,37 @@ impl Lexicon {
         Ok(Lexicon { name: name.to_string(), version: format!("{:016x}", hash.0), themes, rules })
     }
 
+    /// Imports a dictionary of another tool with its parser (themes and rules).
+    fn import(path: &Path, parse: ImportParser) -> Result<Self, LexiconErrors> {
+        let file = path.display().to_string();
+        let text = read_text(path).map_err(|e| LexiconErrors(vec![e]))?;
+        let (themes, rules) = parse(&file, &text)?;
+        let mut hash = Fnv::new();
+        let base = path.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        hash.write(base.as_bytes());
+        hash.write(&[0]);
+        hash.write(text.as_bytes());
+        let name = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or(file);
+        Ok(Lexicon { name, version: format!("{:016x}", hash.0), themes, rules })
+    }
+
     pub fn theme_index(&self, id: &str) -> Option<usize> {
         self.themes.iter().position(|t| t.id == id)
     }
+}
+
+/// Reads a dictionary of another tool: (file name, text) -> themes and rules.
+type ImportParser = fn(&str, &str) -> Result<(Vec<Theme>, Vec<Rule>), LexiconErrors>;
+
+/// A lexicon file's text; invalid UTF-8 is an error at the line where it starts.
+fn read_text(path: &Path) -> Result<String, LexiconError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| LexiconError { file: name.clone(), line: 0, rule: None, message: format!("cannot read: {e}") })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        LexiconError { file: name, line, rule: None, message: "invalid UTF-8; save the file as UTF-8".into() }
+    })
 }
 
 /// FNV-1a: a small, stable hash for the lexicon version (not for security).

@@ -40,15 +40,32 @@ pub enum ElemKind {
     Word { stem: String, forms: Vec<String>, explicit: bool },
     /// `=Form`: case-sensitive, unfolded (NFC) form.
     Exact(String),
+    /// A quanteda/LIWC glob over one whole folded token (`*` any run of characters,
+    /// `?` one character). Only imported dictionaries make these (see
+    /// `lexicon::quanteda`, `lexicon::liwc`); `matcher::glob` matches them.
+    Glob(String),
 }
 
 impl Elem {
     pub fn forms(&self) -> &[String] {
         match &self.kind {
             ElemKind::Word { forms, .. } => forms,
-            ElemKind::Exact(_) => &[],
+            ElemKind::Exact(_) | ElemKind::Glob(_) => &[],
         }
     }
+}
+
+/// A glob pattern as imported from a quanteda or LIWC dictionary: one step per
+/// whitespace-separated word (a phrase of consecutive tokens), each folded like text.
+pub fn parse_glob(src: &str) -> Result<Pattern, String> {
+    let steps: Vec<Step> = src
+        .split_whitespace()
+        .map(|w| Step::Token(vec![Elem { kind: ElemKind::Glob(fold(w)), first: false, last: false }]))
+        .collect();
+    if steps.is_empty() {
+        return Err("empty pattern".into());
+    }
+    Ok(Pattern::Phrase(steps))
 }
 
 /// Parses a pattern. The error is a message for the user; the caller adds file:line.

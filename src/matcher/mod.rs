@@ -90,6 +90,7 @@ pub struct Matcher {
     /// element -> phrase rules whose first step contains it
     by_first_elem: Vec<Vec<u32>>,
     regexes: Vec<(u32, Regex)>,
+    glob: glob::GlobMatcher,
 }
 
 #[derive(Default)]
@@ -186,6 +187,7 @@ impl Matcher {
                     }
                     elem_forms.push(Vec::new());
                 }
+                ElemKind::Glob(_) => elem_forms.push(Vec::new()), // matched per token by `glob`
                 ElemKind::Word { stem, forms, .. } => {
                     for f in forms {
                         whole.entry(f.clone()).or_default().push(id);
@@ -232,7 +234,8 @@ impl Matcher {
             }
         }
 
-        Ok(Matcher { lexicon, elem_forms, whole, exact, exact_first, ac, ac_info, fuzzy, tokpats, rules, by_first_elem, regexes })
+        let glob = glob::GlobMatcher::compile(&lexicon)?;
+        Ok(Matcher { lexicon, elem_forms, whole, exact, exact_first, ac, ac_info, fuzzy, tokpats, rules, by_first_elem, regexes, glob })
     }
 
     pub fn lexicon(&self) -> &Lexicon {
@@ -319,6 +322,7 @@ impl Matcher {
                 }
             }
         }
+        self.glob.find(text, tokens, out);
     }
 
     /// Matches `steps` from unit `at` on; returns the last unit of the match.
