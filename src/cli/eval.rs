@@ -3,6 +3,7 @@
 use super::{emit, CliError, CliResult};
 use clap::{Args, ValueEnum};
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use tema::eval::{evaluate, read_gold};
 use tema::Engine;
@@ -17,6 +18,9 @@ pub struct EvalArgs {
     /// List at most this many errors (text format)
     #[arg(long, value_name = "N")]
     pub max_errors: Option<usize>,
+    /// Write to this file (atomically, never over the gold file) instead of standard output
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +32,7 @@ pub enum EvalFormat {
 pub fn run(engine: &Engine, a: EvalArgs) -> CliResult {
     let gold = read_gold(&a.gold).map_err(CliError::input)?;
     let r = evaluate(engine, &gold);
-    emit(None, &[], |w: &mut dyn Write| {
+    emit(a.output.as_deref(), &[&a.gold], |w: &mut dyn Write| {
         if a.format == EvalFormat::Json {
             serde_json::to_writer_pretty(&mut *w, &r)?;
             return writeln!(w);

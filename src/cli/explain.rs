@@ -3,6 +3,7 @@
 use super::{emit, CliResult};
 use clap::{Args, ValueEnum};
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use tema::text::TokenKind;
 use tema::Engine;
@@ -13,6 +14,9 @@ pub struct ExplainArgs {
     pub text: String,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ExplainFormat,
+    /// Write to this file (atomically) instead of standard output
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +31,7 @@ pub fn run(engine: &Engine, a: ExplainArgs) -> CliResult {
     let tokens = engine.matcher().tokens(text);
     let lex = engine.lexicon();
     let rule_at = |r: usize| format!("{}:{}", lex.rules[r].file, lex.rules[r].line);
-    emit(None, &[], |w: &mut dyn Write| {
+    emit(a.output.as_deref(), &[], |w: &mut dyn Write| {
         if a.format == ExplainFormat::Json {
             let v = serde_json::json!({
                 "text": text,
