@@ -152,16 +152,25 @@ pub fn theme_list(engine: &Engine, coded: &Coded, out: &mut String) {
 }
 
 /// The evidence as readable text: `theme: "matched words" (rule)` joined by `; `;
-/// a typo match has `~` after the rule.
+/// a typo match has `~` after the rule. Rules that matched the same words for the
+/// same theme share one entry: `bolig: "boliger" (bolig*, *bolig)`.
 pub fn evidence(engine: &Engine, text: &str, coded: &Coded, out: &mut String) {
     out.clear();
     let lex = engine.lexicon();
-    for (i, h) in coded.hits.iter().enumerate() {
-        if i > 0 {
+    let mut prev: Option<(usize, usize, usize)> = None;
+    for h in &coded.hits {
+        let fuzzy = if h.fuzzy { "~" } else { "" };
+        let rule = &lex.rules[h.rule].source;
+        if prev == Some((h.theme, h.start, h.end)) {
+            out.pop(); // the closing parenthesis
+            let _ = write!(out, ", {rule}{fuzzy})");
+            continue;
+        }
+        if prev.is_some() {
             out.push_str("; ");
         }
-        let fuzzy = if h.fuzzy { "~" } else { "" };
-        let _ = write!(out, "{}: \"{}\" ({}{fuzzy})", lex.themes[h.theme].id, &text[h.start..h.end], lex.rules[h.rule].source);
+        let _ = write!(out, "{}: \"{}\" ({rule}{fuzzy})", lex.themes[h.theme].id, &text[h.start..h.end]);
+        prev = Some((h.theme, h.start, h.end));
     }
 }
 
