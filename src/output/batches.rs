@@ -145,7 +145,7 @@ mod tests {
     use super::*;
     use crate::io::ReadOptions;
 
-    fn coder_over(path: &std::path::Path, limits: BatchLimits, engine: &Engine) -> BatchCoder<'_> {
+    fn coder_over<'e>(path: &std::path::Path, limits: BatchLimits, engine: &'e Engine) -> BatchCoder<'e> {
         let reader = AnswerReader::open(path.to_str().unwrap(), &ReadOptions::default()).unwrap();
         BatchCoder::new(engine, reader, MissingMarkers::default()).with_limits(limits)
     }

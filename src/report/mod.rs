@@ -338,6 +338,32 @@ mod tests {
         assert!(q.check().is_err(), "groups no longer add up to the total");
     }
 
+    proptest::proptest! {
+        /// Any sequence of answers: per question, answered + missing = answers added,
+        /// coded + no theme = N, theme counts match a naive count, groups add up.
+        #[test]
+        fn counts_always_add_up(answers in proptest::collection::vec((0..3usize, 0..4usize, proptest::bool::ANY, proptest::collection::btree_set(0..5usize, 0..4)), 0..200)) {
+            let mut c = Counts::new(5);
+            for (q, g, missing, themes) in &answers {
+                let themes: Vec<usize> = themes.iter().copied().collect();
+                c.add(&format!("q{q}"), Some(&format!("g{g}")), *missing, &themes);
+            }
+            proptest::prop_assert!(c.check().is_ok(), "{:?}", c.check());
+            for (name, qc) in &c.questions {
+                let mine: Vec<_> = answers.iter().filter(|a| format!("q{}", a.0) == *name).collect();
+                let t = &qc.total;
+                proptest::prop_assert_eq!(t.answers(), mine.len());
+                proptest::prop_assert_eq!(t.missing, mine.iter().filter(|a| a.2).count());
+                proptest::prop_assert_eq!(t.coded() + t.no_theme, t.n);
+                proptest::prop_assert_eq!(t.no_theme, mine.iter().filter(|a| !a.2 && a.3.is_empty()).count());
+                for th in 0..5 {
+                    proptest::prop_assert_eq!(t.themes[th], mine.iter().filter(|a| !a.2 && a.3.contains(&th)).count());
+                }
+            }
+            proptest::prop_assert_eq!(c.overall().answers(), answers.len());
+        }
+    }
+
     #[test]
     fn missing_markers_match_like_is_missing() {
         let defaults: Vec<String> = DEFAULT_MISSING_MARKERS.iter().map(|s| s.to_string()).collect();
