@@ -55,7 +55,10 @@ fn resolve_format(a: &CountArgs) -> Result<CountFormat, CliError> {
         },
     };
     if a.excel && format != CountFormat::Csv {
-        return Err(CliError::new(EXIT_USAGE, "--excel applies to CSV output (--format csv)"));
+        return Err(CliError::new(
+            EXIT_USAGE,
+            "--excel applies to CSV output (--format csv)",
+        ));
     }
     if format == CountFormat::Xlsx && a.output.is_none() {
         return Err(CliError::new(EXIT_USAGE, "--format xlsx needs -o/--output FILE.xlsx: a workbook cannot be written to standard output"));
@@ -74,12 +77,21 @@ pub(super) fn add_batch(counts: &mut Counts, batch: &Batch<'_>, by: Option<usize
 pub fn run(engine: &Engine, a: CountArgs, quiet: bool) -> CliResult {
     let format = resolve_format(&a)?;
     let reader = open_input(&a.input)?;
-    let by = a.by.as_deref().map(|c| reader.column_index(c)).transpose().map_err(CliError::input)?;
+    let by =
+        a.by.as_deref()
+            .map(|c| reader.column_index(c))
+            .transpose()
+            .map_err(CliError::input)?;
     let mut counts = new_counts(engine, &reader);
     let progress = Progress::new(quiet, reader.progress().1);
-    let mut coder = BatchCoder::new(engine, reader, MissingMarkers::new(&a.input.missing_markers()));
+    let mut coder = BatchCoder::new(
+        engine,
+        reader,
+        MissingMarkers::new(&a.input.missing_markers()),
+    );
     // Opened before coding, so a refused output path fails at once.
-    let mut sink = Sink::open(a.output.as_deref(), &[&a.input.input]).map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
+    let mut sink = Sink::open(a.output.as_deref(), &[&a.input.input])
+        .map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
     let stdout = sink.is_stdout();
     let coded = coder.for_each_batch(|batch, p| {
         add_batch(&mut counts, batch, by);
@@ -94,7 +106,11 @@ pub fn run(engine: &Engine, a: CountArgs, quiet: bool) -> CliResult {
 
     let lex = engine.lexicon();
     let by_name = a.by.as_deref();
-    let style = if a.excel { CsvStyle::Excel } else { CsvStyle::Plain };
+    let style = if a.excel {
+        CsvStyle::Excel
+    } else {
+        CsvStyle::Plain
+    };
     let written = match format {
         CountFormat::Table => write_table(&mut sink, lex, &counts, by_name).map(|_| sink),
         CountFormat::Csv => write_csv(&mut sink, style, lex, &counts, by_name).map(|_| sink),

@@ -37,19 +37,41 @@ pub fn run(engine: &Engine, a: EvalArgs) -> CliResult {
             serde_json::to_writer_pretty(&mut *w, &r)?;
             return writeln!(w);
         }
-        writeln!(w, "errors (fp = coded but not in gold, fn = in gold but not coded):")?;
+        writeln!(
+            w,
+            "errors (fp = coded but not in gold, fn = in gold but not coded):"
+        )?;
         for e in r.errors.iter().take(a.max_errors.unwrap_or(usize::MAX)) {
-            writeln!(w, "  {} {:<20} {:<12} {}", e.kind, e.theme, e.id, e.text.replace('\n', " "))?;
+            writeln!(
+                w,
+                "  {} {:<20} {:<12} {}",
+                e.kind,
+                e.theme,
+                e.id,
+                e.text.replace('\n', " ")
+            )?;
             for ev in &e.evidence {
                 writeln!(w, "       {ev}")?;
             }
         }
         if !r.unknown_labels.is_empty() {
-            writeln!(w, "gold labels that are not themes of this lexicon (ignored): {}", r.unknown_labels.join(", "))?;
+            writeln!(
+                w,
+                "gold labels that are not themes of this lexicon (ignored): {}",
+                r.unknown_labels.join(", ")
+            )?;
         }
         writeln!(w)?;
-        writeln!(w, "lexicon {} ({}), {} gold items", r.lexicon, r.version, r.items)?;
-        writeln!(w, "{:<22} {:>9} {:>7} {:>7} {:>8} {:>7} {:>4} {:>4}", "theme", "precision", "recall", "f1", "support", "kappa", "fp", "fn")?;
+        writeln!(
+            w,
+            "lexicon {} ({}), {} gold items",
+            r.lexicon, r.version, r.items
+        )?;
+        writeln!(
+            w,
+            "{:<22} {:>9} {:>7} {:>7} {:>8} {:>7} {:>4} {:>4}",
+            "theme", "precision", "recall", "f1", "support", "kappa", "fp", "fn"
+        )?;
         for t in &r.themes {
             writeln!(
                 w,
@@ -57,8 +79,16 @@ pub fn run(engine: &Engine, a: EvalArgs) -> CliResult {
                 t.theme, t.precision, t.recall, t.f1, t.support, t.kappa, t.fp, t.fn_
             )?;
         }
-        writeln!(w, "{:<22} {:>9.3} {:>7.3} {:>7.3}", "micro", r.micro.precision, r.micro.recall, r.micro.f1)?;
-        writeln!(w, "{:<22} {:>9.3} {:>7.3} {:>7.3}", "macro", r.macro_avg.precision, r.macro_avg.recall, r.macro_avg.f1)
+        writeln!(
+            w,
+            "{:<22} {:>9.3} {:>7.3} {:>7.3}",
+            "micro", r.micro.precision, r.micro.recall, r.micro.f1
+        )?;
+        writeln!(
+            w,
+            "{:<22} {:>9.3} {:>7.3} {:>7.3}",
+            "macro", r.macro_avg.precision, r.macro_avg.recall, r.macro_avg.f1
+        )
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -57,7 +57,15 @@ pub fn run(engine: &Engine, a: ExplainArgs) -> CliResult {
         writeln!(w, "lexicon: {} ({})", lex.name, lex.version)?;
         writeln!(w, "tokens:")?;
         for t in &tokens.tokens {
-            writeln!(w, "  [{}] {:>4}..{:<4} {:<6} {}", t.sentence, t.start, t.end, kind_name(t.kind), &text[t.start..t.end])?;
+            writeln!(
+                w,
+                "  [{}] {:>4}..{:<4} {:<6} {}",
+                t.sentence,
+                t.start,
+                t.end,
+                kind_name(t.kind),
+                &text[t.start..t.end]
+            )?;
         }
         writeln!(w, "hits:")?;
         if coded.hits.is_empty() {
@@ -91,7 +99,15 @@ pub fn run(engine: &Engine, a: ExplainArgs) -> CliResult {
             }
         }
         let ids = engine.theme_ids(&coded);
-        writeln!(w, "themes: {}", if ids.is_empty() { "(none)".to_string() } else { ids.join(", ") })
+        writeln!(
+            w,
+            "themes: {}",
+            if ids.is_empty() {
+                "(none)".to_string()
+            } else {
+                ids.join(", ")
+            }
+        )
     })?;
     Ok(ExitCode::SUCCESS)
 }

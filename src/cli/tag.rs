@@ -66,18 +66,29 @@ fn resolve_format(a: &TagArgs) -> Result<TagFormat, CliError> {
 
 /// The lower-cased extension of the output path, if any.
 pub(super) fn extension(output: Option<&Path>) -> Option<String> {
-    output?.extension().map(|e| e.to_string_lossy().to_lowercase())
+    output?
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
 }
 
 pub fn run(engine: &Engine, a: TagArgs, quiet: bool) -> CliResult {
     let format = resolve_format(&a)?;
     let reader = open_input(&a.input)?;
-    let by = a.by.as_deref().map(|c| reader.column_index(c)).transpose().map_err(CliError::input)?;
+    let by =
+        a.by.as_deref()
+            .map(|c| reader.column_index(c))
+            .transpose()
+            .map_err(CliError::input)?;
     let layout = AnswerLayout::from_reader(&reader);
     let mut counts = new_counts(engine, &reader);
     let progress = Progress::new(quiet, reader.progress().1);
-    let mut coder = BatchCoder::new(engine, reader, MissingMarkers::new(&a.input.missing_markers()));
-    let sink = Sink::open(a.output.as_deref(), &[&a.input.input]).map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
+    let mut coder = BatchCoder::new(
+        engine,
+        reader,
+        MissingMarkers::new(&a.input.missing_markers()),
+    );
+    let sink = Sink::open(a.output.as_deref(), &[&a.input.input])
+        .map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
     let stdout = sink.is_stdout();
 
     let result = match format {
@@ -86,16 +97,25 @@ pub fn run(engine: &Engine, a: TagArgs, quiet: bool) -> CliResult {
             stream(engine, &mut coder, &mut w, &progress).map(|_| w.into_inner())
         }
         TagFormat::Csv => {
-            let style = if a.excel { CsvStyle::Excel } else { CsvStyle::Plain };
-            CsvAnswers::new(sink, style, layout, engine).map_err(CodingError::Output).and_then(|mut w| {
-                stream(engine, &mut coder, &mut w, &progress)?;
-                w.into_inner().map_err(CodingError::Output)
-            })
+            let style = if a.excel {
+                CsvStyle::Excel
+            } else {
+                CsvStyle::Plain
+            };
+            CsvAnswers::new(sink, style, layout, engine)
+                .map_err(CodingError::Output)
+                .and_then(|mut w| {
+                    stream(engine, &mut coder, &mut w, &progress)?;
+                    w.into_inner().map_err(CodingError::Output)
+                })
         }
-        TagFormat::Xlsx => XlsxAnswers::new(sink, layout, engine).map_err(CodingError::Output).and_then(|mut w| {
-            stream_counting(engine, &mut coder, &mut w, &progress, &mut counts, by)?;
-            w.finish(engine.lexicon(), &counts, a.by.as_deref()).map_err(CodingError::Output)
-        }),
+        TagFormat::Xlsx => XlsxAnswers::new(sink, layout, engine)
+            .map_err(CodingError::Output)
+            .and_then(|mut w| {
+                stream_counting(engine, &mut coder, &mut w, &progress, &mut counts, by)?;
+                w.finish(engine.lexicon(), &counts, a.by.as_deref())
+                    .map_err(CodingError::Output)
+            }),
     };
     progress.finish();
     match result.and_then(|sink| sink.finish().map_err(CodingError::Output)) {
@@ -116,7 +136,12 @@ pub(super) fn new_counts(engine: &Engine, reader: &AnswerReader) -> Counts {
     counts
 }
 
-fn stream<S: AnswerSink>(engine: &Engine, coder: &mut BatchCoder<'_>, sink: &mut S, progress: &Progress) -> Result<(), CodingError> {
+fn stream<S: AnswerSink>(
+    engine: &Engine,
+    coder: &mut BatchCoder<'_>,
+    sink: &mut S,
+    progress: &Progress,
+) -> Result<(), CodingError> {
     coder.for_each_batch(|batch, p| {
         sink.write_batch(engine, batch)?;
         progress.update(p.bytes, p.answers);
@@ -144,7 +169,9 @@ fn stream_counting<S: AnswerSink>(
 /// standard output (`tema tag x | head`) is the reader's choice, not an error.
 pub(super) fn coding_error(e: CodingError, stdout: bool) -> CliResult {
     match e {
-        CodingError::Output(e) if stdout && e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        CodingError::Output(e) if stdout && e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Ok(ExitCode::SUCCESS)
+        }
         CodingError::Input(e) => Err(CliError::input(e)),
         CodingError::Output(e) => Err(CliError::output(e)),
     }

@@ -63,8 +63,16 @@ pub struct RowBuffers {
 impl AnswerLayout {
     pub fn new(columns: &[String], text_columns: &[usize], id_column: Option<usize>) -> Self {
         let wide = text_columns.len() > 1;
-        let kept = (0..columns.len()).filter(|c| !(wide && text_columns.contains(c))).collect();
-        AnswerLayout { columns: columns.to_vec(), kept, id_column, text_columns: text_columns.to_vec(), wide }
+        let kept = (0..columns.len())
+            .filter(|c| !(wide && text_columns.contains(c)))
+            .collect();
+        AnswerLayout {
+            columns: columns.to_vec(),
+            kept,
+            id_column,
+            text_columns: text_columns.to_vec(),
+            wide,
+        }
     }
 
     pub fn from_reader(r: &AnswerReader) -> Self {
@@ -88,7 +96,11 @@ impl AnswerLayout {
         }
         for &c in &self.kept {
             let name = &self.columns[c];
-            let name = if OURS.contains(&name.as_str()) { format!("input_{name}") } else { name.clone() };
+            let name = if OURS.contains(&name.as_str()) {
+                format!("input_{name}")
+            } else {
+                name.clone()
+            };
             let kind = if Some(c) == self.id_column {
                 ColumnKind::Id
             } else if self.text_columns.contains(&c) {
@@ -104,7 +116,13 @@ impl AnswerLayout {
         }
         h.push(("themes".into(), ColumnKind::Themes));
         h.push(("missing".into(), ColumnKind::Missing));
-        h.extend(engine.lexicon().themes.iter().map(|t| (t.id.clone(), ColumnKind::Flag)));
+        h.extend(
+            engine
+                .lexicon()
+                .themes
+                .iter()
+                .map(|t| (t.id.clone(), ColumnKind::Flag)),
+        );
         h.push(("evidence".into(), ColumnKind::Evidence));
         h
     }
@@ -123,7 +141,9 @@ impl AnswerLayout {
             f(Cell::Text(&ans.id))?;
         }
         for &c in &self.kept {
-            f(Cell::Text(ans.fields.get(c).map(String::as_str).unwrap_or("")))?;
+            f(Cell::Text(
+                ans.fields.get(c).map(String::as_str).unwrap_or(""),
+            ))?;
         }
         if self.wide {
             f(Cell::Text(&ans.question))?;
@@ -169,7 +189,12 @@ pub fn evidence(engine: &Engine, text: &str, coded: &Coded, out: &mut String) {
         if prev.is_some() {
             out.push_str("; ");
         }
-        let _ = write!(out, "{}: \"{}\" ({rule}{fuzzy})", lex.themes[h.theme].id, &text[h.start..h.end]);
+        let _ = write!(
+            out,
+            "{}: \"{}\" ({rule}{fuzzy})",
+            lex.themes[h.theme].id,
+            &text[h.start..h.end]
+        );
         prev = Some((h.theme, h.start, h.end));
     }
 }
@@ -198,7 +223,11 @@ impl<W: Write> JsonlAnswers<W> {
             .filter(|&&c| Some(c) != layout.id_column)
             .map(|&c| {
                 let name = &layout.columns[c];
-                let name = if OURS.contains(&name.as_str()) { format!("input_{name}") } else { name.clone() };
+                let name = if OURS.contains(&name.as_str()) {
+                    format!("input_{name}")
+                } else {
+                    name.clone()
+                };
                 let mut key = b",".to_vec();
                 serde_json::to_writer(&mut key, &name).expect("a string serializes");
                 key.push(b':');
@@ -212,14 +241,23 @@ impl<W: Write> JsonlAnswers<W> {
         self.out
     }
 
-    fn write_one(&mut self, engine: &Engine, ans: &Answer, coded: &Coded, missing: bool) -> io::Result<()> {
+    fn write_one(
+        &mut self,
+        engine: &Engine,
+        ans: &Answer,
+        coded: &Coded,
+        missing: bool,
+    ) -> io::Result<()> {
         let w = &mut self.out;
         let lex = engine.lexicon();
         w.write_all(b"{\"id\":")?;
         serde_json::to_writer(&mut *w, &ans.id)?;
         for (c, key) in &self.keys {
             w.write_all(key)?;
-            serde_json::to_writer(&mut *w, ans.fields.get(*c).map(String::as_str).unwrap_or(""))?;
+            serde_json::to_writer(
+                &mut *w,
+                ans.fields.get(*c).map(String::as_str).unwrap_or(""),
+            )?;
         }
         if self.layout.wide {
             w.write_all(b",\"question\":")?;
@@ -250,7 +288,11 @@ impl<W: Write> JsonlAnswers<W> {
             }
             w.write_all(b",\"text\":")?;
             serde_json::to_writer(&mut *w, &ans.text[h.start..h.end])?;
-            write!(w, ",\"start\":{},\"end\":{},\"char_start\":{},\"char_end\":{}}}", h.start, h.end, h.char_start, h.char_end)?;
+            write!(
+                w,
+                ",\"start\":{},\"end\":{},\"char_start\":{},\"char_end\":{}}}",
+                h.start, h.end, h.char_start, h.char_end
+            )?;
         }
         w.write_all(b"]}\n")
     }
@@ -283,7 +325,13 @@ impl<W: Write> CsvAnswers<W> {
             out.write_field(style.cell(&name, &mut guard))?;
         }
         out.write_record(None::<&[u8]>)?;
-        Ok(CsvAnswers { out, layout, style, bufs: RowBuffers::default(), guard })
+        Ok(CsvAnswers {
+            out,
+            layout,
+            style,
+            bufs: RowBuffers::default(),
+            guard,
+        })
     }
 
     /// Flushes and hands back the writer.
@@ -294,7 +342,13 @@ impl<W: Write> CsvAnswers<W> {
 
 impl<W: Write> AnswerSink for CsvAnswers<W> {
     fn write_batch(&mut self, engine: &Engine, batch: &Batch<'_>) -> io::Result<()> {
-        let CsvAnswers { out, layout, style, bufs, guard } = self;
+        let CsvAnswers {
+            out,
+            layout,
+            style,
+            bufs,
+            guard,
+        } = self;
         for ((ans, coded), &missing) in batch.answers.iter().zip(batch.coded).zip(batch.missing) {
             layout.row(engine, ans, coded, missing, bufs, |cell| match cell {
                 Cell::Text(s) => out.write_field(style.cell(s, guard)),
@@ -311,36 +365,67 @@ mod tests {
     use super::*;
 
     fn answer(id: &str, fields: &[&str], question: &str, text: &str) -> Answer {
-        Answer { id: id.into(), text: text.into(), line: 2, fields: fields.iter().map(|s| s.to_string()).collect(), question: question.into() }
+        Answer {
+            id: id.into(),
+            text: text.into(),
+            line: 2,
+            fields: fields.iter().map(|s| s.to_string()).collect(),
+            question: question.into(),
+        }
     }
 
     #[test]
     fn wide_layout_replaces_text_columns_by_question_and_answer() {
         let engine = Engine::default_engine();
-        let columns: Vec<String> = ["rid", "kommune", "q1", "q2"].iter().map(|s| s.to_string()).collect();
+        let columns: Vec<String> = ["rid", "kommune", "q1", "q2"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let layout = AnswerLayout::new(&columns, &[2, 3], Some(0));
         let header: Vec<String> = layout.header(&engine).into_iter().map(|(n, _)| n).collect();
-        assert_eq!(&header[..6], ["rid", "kommune", "question", "answer", "themes", "missing"]);
+        assert_eq!(
+            &header[..6],
+            ["rid", "kommune", "question", "answer", "themes", "missing"]
+        );
         assert_eq!(header.last().unwrap(), "evidence");
         assert_eq!(header.len(), 7 + engine.lexicon().themes.len());
 
-        let ans = answer("7", &["7", "Bergen", "for få boliger", "vet ikke"], "q1", "for få boliger");
+        let ans = answer(
+            "7",
+            &["7", "Bergen", "for få boliger", "vet ikke"],
+            "q1",
+            "for få boliger",
+        );
         let coded = engine.tag(&ans.text);
         let mut cells = Vec::new();
         layout
-            .row(&engine, &ans, &coded, false, &mut RowBuffers::default(), |c| {
-                cells.push(match c {
-                    Cell::Text(s) => s.to_string(),
-                    Cell::Flag(b) => (b as u8).to_string(),
-                });
-                Ok::<(), ()>(())
-            })
+            .row(
+                &engine,
+                &ans,
+                &coded,
+                false,
+                &mut RowBuffers::default(),
+                |c| {
+                    cells.push(match c {
+                        Cell::Text(s) => s.to_string(),
+                        Cell::Flag(b) => (b as u8).to_string(),
+                    });
+                    Ok::<(), ()>(())
+                },
+            )
             .unwrap();
         assert_eq!(cells.len(), header.len());
-        assert_eq!(&cells[..6], ["7", "Bergen", "q1", "for få boliger", "bolig", "0"]);
+        assert_eq!(
+            &cells[..6],
+            ["7", "Bergen", "q1", "for få boliger", "bolig", "0"]
+        );
         let bolig = header.iter().position(|h| h == "bolig").unwrap();
         assert_eq!(cells[bolig], "1");
-        assert!(cells.last().unwrap().starts_with("bolig: \"boliger\" ("), "{}", cells.last().unwrap());
+        assert!(
+            cells.last().unwrap().starts_with("bolig: \"boliger\" ("),
+            "{}",
+            cells.last().unwrap()
+        );
 
         let mut out = Vec::new();
         let mut jsonl = JsonlAnswers::new(&mut out, layout);

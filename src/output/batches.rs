@@ -16,7 +16,10 @@ pub struct BatchLimits {
 
 impl Default for BatchLimits {
     fn default() -> Self {
-        BatchLimits { max_answers: 8192, max_bytes: 8 << 20 }
+        BatchLimits {
+            max_answers: 8192,
+            max_bytes: 8 << 20,
+        }
     }
 }
 
@@ -47,11 +50,23 @@ pub struct BatchCoder<'e> {
 
 impl<'e> BatchCoder<'e> {
     pub fn new(engine: &'e Engine, reader: AnswerReader, markers: MissingMarkers) -> Self {
-        BatchCoder { engine, reader, markers, limits: BatchLimits::default(), answers: Vec::new(), coded: Vec::new(), missing: Vec::new(), done: 0 }
+        BatchCoder {
+            engine,
+            reader,
+            markers,
+            limits: BatchLimits::default(),
+            answers: Vec::new(),
+            coded: Vec::new(),
+            missing: Vec::new(),
+            done: 0,
+        }
     }
 
     pub fn with_limits(mut self, limits: BatchLimits) -> Self {
-        self.limits = BatchLimits { max_answers: limits.max_answers.max(1), max_bytes: limits.max_bytes.max(1) };
+        self.limits = BatchLimits {
+            max_answers: limits.max_answers.max(1),
+            max_bytes: limits.max_bytes.max(1),
+        };
         self
     }
 
@@ -67,21 +82,35 @@ impl<'e> BatchCoder<'e> {
 
     /// The next coded batch, or `None` at the end of the input.
     pub fn next_batch(&mut self) -> Result<Option<Batch<'_>>, InputError> {
-        Ok(if self.fill()? { Some(self.batch()) } else { None })
+        Ok(if self.fill()? {
+            Some(self.batch())
+        } else {
+            None
+        })
     }
 
     /// Calls `f` with every coded batch in input order, and the progress after it
     /// (input bytes read, answers coded). Stops at the first error of either side.
-    pub fn for_each_batch(&mut self, mut f: impl FnMut(&Batch<'_>, Progress) -> io::Result<()>) -> Result<(), CodingError> {
+    pub fn for_each_batch(
+        &mut self,
+        mut f: impl FnMut(&Batch<'_>, Progress) -> io::Result<()>,
+    ) -> Result<(), CodingError> {
         while self.fill().map_err(CodingError::Input)? {
-            let progress = Progress { bytes: self.reader.progress().0, answers: self.done };
+            let progress = Progress {
+                bytes: self.reader.progress().0,
+                answers: self.done,
+            };
             f(&self.batch(), progress).map_err(CodingError::Output)?;
         }
         Ok(())
     }
 
     fn batch(&self) -> Batch<'_> {
-        Batch { answers: &self.answers, coded: &self.coded, missing: &self.missing }
+        Batch {
+            answers: &self.answers,
+            coded: &self.coded,
+            missing: &self.missing,
+        }
     }
 
     /// Reads and codes the next batch into the buffers; false at the end of the input.
@@ -94,15 +123,27 @@ impl<'e> BatchCoder<'e> {
             if self.reader.next_batch(step, &mut self.answers)? == 0 {
                 break;
             }
-            bytes += self.answers[before..].iter().map(answer_bytes).sum::<usize>();
+            bytes += self.answers[before..]
+                .iter()
+                .map(answer_bytes)
+                .sum::<usize>();
         }
         if self.answers.is_empty() {
             return Ok(false);
         }
         self.missing.clear();
-        self.missing.extend(self.answers.iter().map(|a| self.markers.is_missing(&a.text)));
+        self.missing.extend(
+            self.answers
+                .iter()
+                .map(|a| self.markers.is_missing(&a.text)),
+        );
         // Missing answers are not coded: they go in as "" (no hits, no themes).
-        let texts: Vec<&str> = self.answers.iter().zip(&self.missing).map(|(a, &m)| if m { "" } else { a.text.as_str() }).collect();
+        let texts: Vec<&str> = self
+            .answers
+            .iter()
+            .zip(&self.missing)
+            .map(|(a, &m)| if m { "" } else { a.text.as_str() })
+            .collect();
         self.coded = self.engine.tag_batch(&texts);
         self.done += self.answers.len() as u64;
         Ok(true)
@@ -145,7 +186,11 @@ mod tests {
     use super::*;
     use crate::io::ReadOptions;
 
-    fn coder_over<'e>(path: &std::path::Path, limits: BatchLimits, engine: &'e Engine) -> BatchCoder<'e> {
+    fn coder_over<'e>(
+        path: &std::path::Path,
+        limits: BatchLimits,
+        engine: &'e Engine,
+    ) -> BatchCoder<'e> {
         let reader = AnswerReader::open(path.to_str().unwrap(), &ReadOptions::default()).unwrap();
         BatchCoder::new(engine, reader, MissingMarkers::default()).with_limits(limits)
     }
@@ -169,7 +214,14 @@ mod tests {
         std::fs::write(&path, &text).unwrap();
         let engine = Engine::default_engine();
 
-        let mut by_count = coder_over(&path, BatchLimits { max_answers: 300, max_bytes: usize::MAX }, &engine);
+        let mut by_count = coder_over(
+            &path,
+            BatchLimits {
+                max_answers: 300,
+                max_bytes: usize::MAX,
+            },
+            &engine,
+        );
         let mut sizes = Vec::new();
         let mut ids = Vec::new();
         while let Some(b) = by_count.next_batch().unwrap() {
@@ -178,7 +230,12 @@ mod tests {
             assert_eq!(b.coded.len(), b.answers.len());
             for ((a, c), &m) in b.answers.iter().zip(b.coded).zip(b.missing) {
                 assert_eq!(m, a.text == "vet ikke");
-                assert_eq!(c.themes.is_empty(), m || !(a.text.contains("bolig") || a.text.contains("tolk")), "{}", a.text);
+                assert_eq!(
+                    c.themes.is_empty(),
+                    m || !(a.text.contains("bolig") || a.text.contains("tolk")),
+                    "{}",
+                    a.text
+                );
             }
         }
         assert_eq!(sizes, [300, 300, 300, 100]);
@@ -187,12 +244,22 @@ mod tests {
 
         // 10 answers of 12 KB in 1000: with a 20 KB limit a batch ends after the read
         // step that brought two of them (without the limit it would be one batch).
-        let mut by_bytes = coder_over(&path, BatchLimits { max_answers: 10_000, max_bytes: 20_000 }, &engine);
+        let mut by_bytes = coder_over(
+            &path,
+            BatchLimits {
+                max_answers: 10_000,
+                max_bytes: 20_000,
+            },
+            &engine,
+        );
         let mut sizes = Vec::new();
         while let Some(b) = by_bytes.next_batch().unwrap() {
             sizes.push(b.answers.len());
         }
-        assert_eq!(sizes, [READ_STEP, READ_STEP, READ_STEP, 1000 - 3 * READ_STEP]);
+        assert_eq!(
+            sizes,
+            [READ_STEP, READ_STEP, READ_STEP, 1000 - 3 * READ_STEP]
+        );
         assert_eq!(by_bytes.answers_done(), 1000);
     }
 }

@@ -16,12 +16,20 @@ pub fn questions(c: &Counts) -> Vec<(&str, std::borrow::Cow<'_, QuestionCounts>)
     if c.questions.is_empty() {
         return vec![("", std::borrow::Cow::Owned(QuestionCounts::new(c.themes())))];
     }
-    c.questions.iter().map(|(q, qc)| (q.as_str(), std::borrow::Cow::Borrowed(qc))).collect()
+    c.questions
+        .iter()
+        .map(|(q, qc)| (q.as_str(), std::borrow::Cow::Borrowed(qc)))
+        .collect()
 }
 
 /// The rows of one tally: each theme (id, label, count), then `(no theme)`.
 pub fn theme_rows<'a>(lex: &'a Lexicon, t: &Tally) -> Vec<(&'a str, &'a str, usize)> {
-    let mut rows: Vec<(&str, &str, usize)> = lex.themes.iter().enumerate().map(|(i, th)| (th.id.as_str(), th.nb.as_str(), t.themes[i])).collect();
+    let mut rows: Vec<(&str, &str, usize)> = lex
+        .themes
+        .iter()
+        .enumerate()
+        .map(|(i, th)| (th.id.as_str(), th.nb.as_str(), t.themes[i]))
+        .collect();
     rows.push(("(no theme)", "", t.no_theme));
     rows
 }
@@ -30,7 +38,12 @@ fn pct(t: &Tally, n: usize) -> String {
     format!("{:.1} %", 100.0 * t.share(n))
 }
 
-pub fn write_table(w: &mut dyn Write, lex: &Lexicon, c: &Counts, by: Option<&str>) -> io::Result<()> {
+pub fn write_table(
+    w: &mut dyn Write,
+    lex: &Lexicon,
+    c: &Counts,
+    by: Option<&str>,
+) -> io::Result<()> {
     let per_question = c.per_question();
     for (i, (question, q)) in questions(c).iter().enumerate() {
         if per_question {
@@ -44,21 +57,48 @@ pub fn write_table(w: &mut dyn Write, lex: &Lexicon, c: &Counts, by: Option<&str
     writeln!(w, "N = answered answers (not blank, not a missing marker such as \"vet ikke\"); an answer can have several themes, so shares add up to more than 100 %.")
 }
 
-fn write_one_table(w: &mut dyn Write, lex: &Lexicon, q: &QuestionCounts, by: Option<&str>) -> io::Result<()> {
-    let label_w = lex.themes.iter().map(|t| t.id.chars().count()).max().unwrap_or(5).max(10);
+fn write_one_table(
+    w: &mut dyn Write,
+    lex: &Lexicon,
+    q: &QuestionCounts,
+    by: Option<&str>,
+) -> io::Result<()> {
+    let label_w = lex
+        .themes
+        .iter()
+        .map(|t| t.id.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(10);
     let mut cols: Vec<(&str, &Tally)> = q.groups.iter().map(|(g, t)| (g.as_str(), t)).collect();
     cols.push(("total", &q.total));
     if let Some(col) = by {
-        writeln!(w, "answers per theme by {col} (count and share of answered answers)")?;
+        writeln!(
+            w,
+            "answers per theme by {col} (count and share of answered answers)"
+        )?;
     }
-    let cell_w = cols.iter().map(|(g, _)| g.chars().count()).max().unwrap_or(5).max(15);
+    let cell_w = cols
+        .iter()
+        .map(|(g, _)| g.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(15);
     write!(w, "{:<label_w$}", "theme")?;
     for (g, _) in &cols {
-        write!(w, "  {:>cell_w$}", if by.is_some() { *g } else { "answers    share" })?;
+        write!(
+            w,
+            "  {:>cell_w$}",
+            if by.is_some() { *g } else { "answers    share" }
+        )?;
     }
     writeln!(w)?;
     for ti in (0..lex.themes.len()).map(Some).chain([None]) {
-        write!(w, "{:<label_w$}", ti.map_or("(no theme)", |i| lex.themes[i].id.as_str()))?;
+        write!(
+            w,
+            "{:<label_w$}",
+            ti.map_or("(no theme)", |i| lex.themes[i].id.as_str())
+        )?;
         for (_, t) in &cols {
             let n = ti.map_or(t.no_theme, |i| t.themes[i]);
             write!(w, "  {:>cell_w$}", format!("{n:>6}  {:>7}", pct(t, n)))?;
@@ -78,7 +118,13 @@ fn write_one_table(w: &mut dyn Write, lex: &Lexicon, q: &QuestionCounts, by: Opt
 
 /// CSV: `[question,] [BY,] theme, label, answers, share, n, missing`; with `--by`,
 /// the groups' rows and then the `(total)` rows.
-pub fn write_csv(w: &mut dyn Write, style: CsvStyle, lex: &Lexicon, c: &Counts, by: Option<&str>) -> io::Result<()> {
+pub fn write_csv(
+    w: &mut dyn Write,
+    style: CsvStyle,
+    lex: &Lexicon,
+    c: &Counts,
+    by: Option<&str>,
+) -> io::Result<()> {
     let per_question = c.per_question();
     let mut out = style.writer(w)?;
     let mut guard = String::new();
@@ -90,7 +136,8 @@ pub fn write_csv(w: &mut dyn Write, style: CsvStyle, lex: &Lexicon, c: &Counts, 
     }
     out.write_record(["theme", "label", "answers", "share", "n", "missing"])?;
     for (question, q) in questions(c) {
-        let mut groups: Vec<(&str, &Tally)> = q.groups.iter().map(|(g, t)| (g.as_str(), t)).collect();
+        let mut groups: Vec<(&str, &Tally)> =
+            q.groups.iter().map(|(g, t)| (g.as_str(), t)).collect();
         groups.push(("(total)", &q.total));
         for (group, t) in groups {
             for (theme, label, count) in theme_rows(lex, t) {
@@ -101,7 +148,14 @@ pub fn write_csv(w: &mut dyn Write, style: CsvStyle, lex: &Lexicon, c: &Counts, 
                     out.write_field(style.cell(group, &mut guard))?;
                 }
                 let share = style.decimal(t.share(count), 4);
-                out.write_record([theme, label, &count.to_string(), &share, &t.n.to_string(), &t.missing.to_string()])?;
+                out.write_record([
+                    theme,
+                    label,
+                    &count.to_string(),
+                    &share,
+                    &t.n.to_string(),
+                    &t.missing.to_string(),
+                ])?;
             }
         }
     }
@@ -136,7 +190,12 @@ fn question_json(lex: &Lexicon, question: &str, q: &QuestionCounts, by: Option<&
 
 /// JSON: `{lexicon, question, total: {n, missing, no_theme, themes: [{theme, label,
 /// answers, share}]}, by?}` for one question; `{lexicon, questions: [...]}` for several.
-pub fn write_json(w: &mut dyn Write, lex: &Lexicon, c: &Counts, by: Option<&str>) -> io::Result<()> {
+pub fn write_json(
+    w: &mut dyn Write,
+    lex: &Lexicon,
+    c: &Counts,
+    by: Option<&str>,
+) -> io::Result<()> {
     let lexicon = json!({"name": lex.name, "version": lex.version});
     let qs = questions(c);
     let mut v = if c.per_question() {
@@ -174,25 +233,59 @@ mod tests {
         let v: Value = serde_json::from_slice(&out).unwrap();
         let qs = v["questions"].as_array().unwrap();
         assert_eq!(qs.len(), 2);
-        assert_eq!((qs[0]["question"].as_str(), qs[0]["total"]["n"].as_u64(), qs[0]["total"]["missing"].as_u64()), (Some("q1"), Some(2), Some(0)));
-        assert_eq!((qs[1]["question"].as_str(), qs[1]["total"]["n"].as_u64(), qs[1]["total"]["missing"].as_u64()), (Some("q2"), Some(1), Some(1)));
+        assert_eq!(
+            (
+                qs[0]["question"].as_str(),
+                qs[0]["total"]["n"].as_u64(),
+                qs[0]["total"]["missing"].as_u64()
+            ),
+            (Some("q1"), Some(2), Some(0))
+        );
+        assert_eq!(
+            (
+                qs[1]["question"].as_str(),
+                qs[1]["total"]["n"].as_u64(),
+                qs[1]["total"]["missing"].as_u64()
+            ),
+            (Some("q2"), Some(1), Some(1))
+        );
         assert_eq!(qs[1]["by"]["groups"][1]["group"], "b");
         assert_eq!(qs[1]["by"]["groups"][1]["themes"][1]["answers"], 1);
 
         let mut out = Vec::new();
         write_csv(&mut out, CsvStyle::Plain, lex, &c, Some("kommune")).unwrap();
         let mut r = csv::Reader::from_reader(out.as_slice());
-        assert_eq!(r.headers().unwrap().iter().collect::<Vec<_>>(), ["question", "kommune", "theme", "label", "answers", "share", "n", "missing"]);
+        assert_eq!(
+            r.headers().unwrap().iter().collect::<Vec<_>>(),
+            ["question", "kommune", "theme", "label", "answers", "share", "n", "missing"]
+        );
         let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
         let per_block = lex.themes.len() + 1;
-        assert_eq!(rows.len(), 2 * 3 * per_block, "2 questions x (2 groups + total) x (themes + no theme)");
-        let q2_total_no_theme = rows.iter().find(|r| &r[0] == "q2" && &r[1] == "(total)" && &r[2] == "(no theme)").unwrap();
-        assert_eq!((&q2_total_no_theme[4], &q2_total_no_theme[6], &q2_total_no_theme[7]), ("0", "1", "1"));
+        assert_eq!(
+            rows.len(),
+            2 * 3 * per_block,
+            "2 questions x (2 groups + total) x (themes + no theme)"
+        );
+        let q2_total_no_theme = rows
+            .iter()
+            .find(|r| &r[0] == "q2" && &r[1] == "(total)" && &r[2] == "(no theme)")
+            .unwrap();
+        assert_eq!(
+            (
+                &q2_total_no_theme[4],
+                &q2_total_no_theme[6],
+                &q2_total_no_theme[7]
+            ),
+            ("0", "1", "1")
+        );
 
         let mut out = Vec::new();
         write_table(&mut out, lex, &c, None).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(text.contains("question: q1") && text.contains("question: q2"), "{text}");
+        assert!(
+            text.contains("question: q1") && text.contains("question: q2"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -207,9 +300,23 @@ mod tests {
         assert_eq!(v["question"], "svar");
         assert_eq!(v["total"]["n"], 1);
         let mut out = Vec::new();
-        write_csv(&mut out, CsvStyle::Plain, engine.lexicon(), &Counts::new(engine.lexicon().themes.len()), None).unwrap();
+        write_csv(
+            &mut out,
+            CsvStyle::Plain,
+            engine.lexicon(),
+            &Counts::new(engine.lexicon().themes.len()),
+            None,
+        )
+        .unwrap();
         let mut r = csv::Reader::from_reader(out.as_slice());
-        assert_eq!(r.headers().unwrap().iter().collect::<Vec<_>>(), ["theme", "label", "answers", "share", "n", "missing"]);
-        assert_eq!(r.records().count(), engine.lexicon().themes.len() + 1, "no answers: zero rows, still listed");
+        assert_eq!(
+            r.headers().unwrap().iter().collect::<Vec<_>>(),
+            ["theme", "label", "answers", "share", "n", "missing"]
+        );
+        assert_eq!(
+            r.records().count(),
+            engine.lexicon().themes.len() + 1,
+            "no answers: zero rows, still listed"
+        );
     }
 }

@@ -71,7 +71,9 @@ pub fn needs_formula_guard(s: &str) -> bool {
     }
     // A plain number ("-3", "+47 1234" is not one) is data, not a formula.
     let number = s.trim().replace(',', ".");
-    !(number.len() > 1 && number.parse::<f64>().is_ok_and(f64::is_finite) && !number.contains(['e', 'E', 'i', 'I', 'n', 'N']))
+    !(number.len() > 1
+        && number.parse::<f64>().is_ok_and(f64::is_finite)
+        && !number.contains(['e', 'E', 'i', 'I', 'n', 'N']))
 }
 
 #[cfg(test)]
@@ -80,10 +82,25 @@ mod tests {
 
     #[test]
     fn formula_guard_catches_formulas_not_numbers() {
-        for f in ["=1+1", "=HYPERLINK(\"http://x\")", "+47 99 99 99 99", "-2+3", "@SUM(A1)", "\tx", "\r=1", "=", "@", "-inf", "-1e5", "+NaN"] {
+        for f in [
+            "=1+1",
+            "=HYPERLINK(\"http://x\")",
+            "+47 99 99 99 99",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\r=1",
+            "=",
+            "@",
+            "-inf",
+            "-1e5",
+            "+NaN",
+        ] {
             assert!(needs_formula_guard(f), "{f:?}");
         }
-        for s in ["", "-", "+", "-3", "-3,5", "+4.25", "bolig", "a=b", "vet ikke", " =1"] {
+        for s in [
+            "", "-", "+", "-3", "-3,5", "+4.25", "bolig", "a=b", "vet ikke", " =1",
+        ] {
             assert!(!needs_formula_guard(s), "{s:?}");
         }
     }
@@ -95,7 +112,8 @@ mod tests {
             let style = CsvStyle::Excel;
             let mut w = style.writer(&mut out).unwrap();
             let mut buf = String::new();
-            w.write_record([style.cell("=1+1", &mut buf), &style.decimal(0.25, 4), "æ;ø"]).unwrap();
+            w.write_record([style.cell("=1+1", &mut buf), &style.decimal(0.25, 4), "æ;ø"])
+                .unwrap();
             w.flush().unwrap();
         }
         assert_eq!(out, "\u{feff}'=1+1;0,2500;\"æ;ø\"\r\n".as_bytes());
@@ -105,7 +123,8 @@ mod tests {
             let style = CsvStyle::Plain;
             let mut w = style.writer(&mut out).unwrap();
             let mut buf = String::new();
-            w.write_record([style.cell("=1+1", &mut buf), &style.decimal(0.25, 4)]).unwrap();
+            w.write_record([style.cell("=1+1", &mut buf), &style.decimal(0.25, 4)])
+                .unwrap();
             w.flush().unwrap();
         }
         assert_eq!(out, b"=1+1,0.2500\n", "plain CSV never alters an answer");

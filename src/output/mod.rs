@@ -34,10 +34,17 @@ impl Sink {
     pub fn open(path: Option<&Path>, inputs: &[&str]) -> io::Result<Sink> {
         match path {
             Some(p) => {
-                let inputs: Vec<&Path> = inputs.iter().filter(|i| **i != "-").map(Path::new).collect();
+                let inputs: Vec<&Path> = inputs
+                    .iter()
+                    .filter(|i| **i != "-")
+                    .map(Path::new)
+                    .collect();
                 Ok(Sink::File(AtomicOutput::create(p, &inputs)?))
             }
-            None => Ok(Sink::Stdout(BufWriter::with_capacity(1 << 16, io::stdout()))),
+            None => Ok(Sink::Stdout(BufWriter::with_capacity(
+                1 << 16,
+                io::stdout(),
+            ))),
         }
     }
 

@@ -43,7 +43,10 @@ pub struct Tally {
 
 impl Tally {
     pub fn new(themes: usize) -> Self {
-        Tally { themes: vec![0; themes], ..Default::default() }
+        Tally {
+            themes: vec![0; themes],
+            ..Default::default()
+        }
     }
 
     /// Adds one answer: `missing`, or answered and coded with `themes` (theme
@@ -98,7 +101,9 @@ impl Tally {
         }
         let coded = self.coded();
         if let Some((t, &c)) = self.themes.iter().enumerate().find(|(_, &c)| c > coded) {
-            return Err(format!("theme {t} has {c} answers, more than the {coded} coded answers"));
+            return Err(format!(
+                "theme {t} has {c} answers, more than the {coded} coded answers"
+            ));
         }
         let sum: usize = self.themes.iter().sum();
         if sum < coded {
@@ -119,7 +124,10 @@ pub struct QuestionCounts {
 
 impl QuestionCounts {
     pub fn new(themes: usize) -> Self {
-        QuestionCounts { total: Tally::new(themes), ..Default::default() }
+        QuestionCounts {
+            total: Tally::new(themes),
+            ..Default::default()
+        }
     }
 
     pub fn add(&mut self, group: Option<&str>, missing: bool, themes: &[usize]) {
@@ -128,8 +136,10 @@ impl QuestionCounts {
             let idx = match self.group_index.get(g) {
                 Some(&i) => i,
                 None => {
-                    self.groups.push((g.to_string(), Tally::new(self.total.themes.len())));
-                    self.group_index.insert(g.to_string(), self.groups.len() - 1);
+                    self.groups
+                        .push((g.to_string(), Tally::new(self.total.themes.len())));
+                    self.group_index
+                        .insert(g.to_string(), self.groups.len() - 1);
                     self.groups.len() - 1
                 }
             };
@@ -149,7 +159,10 @@ impl QuestionCounts {
             sum.merge(t);
         }
         if sum != self.total {
-            return Err(format!("groups add up to {sum:?}, total is {:?}", self.total));
+            return Err(format!(
+                "groups add up to {sum:?}, total is {:?}",
+                self.total
+            ));
         }
         Ok(())
     }
@@ -171,7 +184,10 @@ pub struct Counts {
 impl Counts {
     /// `themes`: the number of themes in the lexicon.
     pub fn new(themes: usize) -> Self {
-        Counts { themes, ..Default::default() }
+        Counts {
+            themes,
+            ..Default::default()
+        }
     }
 
     /// Number of themes per tally.
@@ -197,8 +213,10 @@ impl Counts {
         let qi = match self.question_index.get(question) {
             Some(&i) => i,
             None => {
-                self.questions.push((question.to_string(), QuestionCounts::new(self.themes)));
-                self.question_index.insert(question.to_string(), self.questions.len() - 1);
+                self.questions
+                    .push((question.to_string(), QuestionCounts::new(self.themes)));
+                self.question_index
+                    .insert(question.to_string(), self.questions.len() - 1);
                 self.questions.len() - 1
             }
         };
@@ -236,7 +254,21 @@ impl Counts {
 
 /// Answers that say "no answer" in words; counted as missing, not as uncoded text.
 /// Compared after trimming and lower-casing, ignoring a final `.` or `!`.
-pub const DEFAULT_MISSING_MARKERS: &[&str] = &["", "-", "--", ".", "vet ikke", "veit ikkje", "ingen kommentar", "ingen kommentarar", "nei", "ingen", "ikke aktuelt", "ikkje aktuelt", "n/a"];
+pub const DEFAULT_MISSING_MARKERS: &[&str] = &[
+    "",
+    "-",
+    "--",
+    ".",
+    "vet ikke",
+    "veit ikkje",
+    "ingen kommentar",
+    "ingen kommentarar",
+    "nei",
+    "ingen",
+    "ikke aktuelt",
+    "ikkje aktuelt",
+    "n/a",
+];
 
 /// The normal form answers and markers are compared in.
 fn normalize(text: &str) -> &str {
@@ -259,7 +291,10 @@ pub struct MissingMarkers {
 
 impl MissingMarkers {
     pub fn new<S: AsRef<str>>(markers: &[S]) -> Self {
-        let folded: Vec<String> = markers.iter().map(|m| m.as_ref().trim().to_lowercase()).collect();
+        let folded: Vec<String> = markers
+            .iter()
+            .map(|m| m.as_ref().trim().to_lowercase())
+            .collect();
         let max_bytes = folded.iter().map(String::len).max().unwrap_or(0);
         MissingMarkers { folded, max_bytes }
     }
@@ -275,7 +310,7 @@ impl MissingMarkers {
             return false;
         }
         let t = t.to_lowercase();
-        self.folded.iter().any(|m| *m == t)
+        self.folded.contains(&t)
     }
 }
 
@@ -296,7 +331,15 @@ mod tests {
         c.add("q", Some("a"), true, &[]);
         c.add("q", Some("b"), false, &[]);
         let q = &c.questions[0].1;
-        assert_eq!(q.total, Tally { n: 2, missing: 1, no_theme: 1, themes: vec![1, 1] });
+        assert_eq!(
+            q.total,
+            Tally {
+                n: 2,
+                missing: 1,
+                no_theme: 1,
+                themes: vec![1, 1]
+            }
+        );
         assert_eq!(q.groups.len(), 2);
         assert_eq!(q.groups[0].1.n + q.groups[1].1.n, q.total.n);
         assert_eq!(q.total.share(1), 0.5);
@@ -307,29 +350,76 @@ mod tests {
     #[test]
     fn answers_are_counted_per_question_in_first_seen_order() {
         let mut c = Counts::new(1);
-        for (q, missing, themes) in [("q2", false, vec![0]), ("q1", true, vec![]), ("q2", false, vec![]), ("q1", false, vec![0])] {
+        for (q, missing, themes) in [
+            ("q2", false, vec![0]),
+            ("q1", true, vec![]),
+            ("q2", false, vec![]),
+            ("q1", false, vec![0]),
+        ] {
             c.add(q, None, missing, &themes);
         }
         let names: Vec<&str> = c.questions.iter().map(|(q, _)| q.as_str()).collect();
         assert_eq!(names, ["q2", "q1"]);
         assert!(c.per_question());
-        assert_eq!(c.question("q2").unwrap().total, Tally { n: 2, missing: 0, no_theme: 1, themes: vec![1] });
-        assert_eq!(c.question("q1").unwrap().total, Tally { n: 1, missing: 1, no_theme: 0, themes: vec![1] });
-        assert_eq!(c.overall(), Tally { n: 3, missing: 1, no_theme: 1, themes: vec![2] });
+        assert_eq!(
+            c.question("q2").unwrap().total,
+            Tally {
+                n: 2,
+                missing: 0,
+                no_theme: 1,
+                themes: vec![1]
+            }
+        );
+        assert_eq!(
+            c.question("q1").unwrap().total,
+            Tally {
+                n: 1,
+                missing: 1,
+                no_theme: 0,
+                themes: vec![1]
+            }
+        );
+        assert_eq!(
+            c.overall(),
+            Tally {
+                n: 3,
+                missing: 1,
+                no_theme: 1,
+                themes: vec![2]
+            }
+        );
     }
 
     #[test]
     fn a_missing_answer_is_never_coded() {
         let mut t = Tally::new(1);
         t.add(true, &[0]);
-        assert_eq!(t, Tally { n: 0, missing: 1, no_theme: 0, themes: vec![0] });
+        assert_eq!(
+            t,
+            Tally {
+                n: 0,
+                missing: 1,
+                no_theme: 0,
+                themes: vec![0]
+            }
+        );
     }
 
     #[test]
     fn check_catches_numbers_that_do_not_add_up() {
-        let bad = Tally { n: 2, missing: 0, no_theme: 0, themes: vec![1, 0] };
+        let bad = Tally {
+            n: 2,
+            missing: 0,
+            no_theme: 0,
+            themes: vec![1, 0],
+        };
         assert!(bad.check().is_err(), "two coded answers, one code");
-        let bad = Tally { n: 1, missing: 0, no_theme: 2, themes: vec![0] };
+        let bad = Tally {
+            n: 1,
+            missing: 0,
+            no_theme: 2,
+            themes: vec![0],
+        };
         assert!(bad.check().is_err());
         let mut q = QuestionCounts::new(1);
         q.add(Some("a"), false, &[0]);
@@ -366,10 +456,32 @@ mod tests {
 
     #[test]
     fn missing_markers_match_like_is_missing() {
-        let defaults: Vec<String> = DEFAULT_MISSING_MARKERS.iter().map(|s| s.to_string()).collect();
+        let defaults: Vec<String> = DEFAULT_MISSING_MARKERS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let fast = MissingMarkers::default();
-        for text in ["", "  ", "-", "Vet ikke.", "VET IKKE!", " nei ", "Nei!", "ingen kommentar", "N/A", "nei takk", "bolig", "vet ikke om bolig", "K", "ingen."] {
-            assert_eq!(fast.is_missing(text), is_missing(text, &defaults), "{text:?}");
+        for text in [
+            "",
+            "  ",
+            "-",
+            "Vet ikke.",
+            "VET IKKE!",
+            " nei ",
+            "Nei!",
+            "ingen kommentar",
+            "N/A",
+            "nei takk",
+            "bolig",
+            "vet ikke om bolig",
+            "K",
+            "ingen.",
+        ] {
+            assert_eq!(
+                fast.is_missing(text),
+                is_missing(text, &defaults),
+                "{text:?}"
+            );
         }
         assert!(fast.is_missing("Vet ikke."));
         assert!(!fast.is_missing("nei takk"));
