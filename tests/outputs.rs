@@ -378,14 +378,26 @@ fn count_xlsx_has_counts_and_crosstab() {
     let wb: Xlsx<_> = open_workbook(&out).unwrap();
     assert_eq!(wb.sheet_names(), ["Counts", "By rolle"]);
     let counts = sheet(&out, "Counts");
-    let total: f64 = counts[1..].iter().map(|r| num(&r[2])).sum();
-    assert!(
-        total >= 6.0,
-        "themes and no-theme rows cover every answered answer"
-    );
-    assert!(counts[1..]
-        .iter()
-        .all(|r| num(&r[4]) == 6.0 && num(&r[5]) == 5.0));
+    let v = count_json(&["--by", "rolle"], &input);
+    let themes = v["total"]["themes"].as_array().unwrap();
+    for (row, t) in counts[1..].iter().zip(themes) {
+        assert_eq!(text(&row[0]), t["theme"].as_str().unwrap());
+        assert_eq!(num(&row[2]), t["answers"].as_f64().unwrap());
+        assert_eq!((num(&row[4]), num(&row[5])), (6.0, 5.0), "N and missing");
+    }
+    // Crosstab: each group's count of a theme matches `count --format json`.
+    let cross = sheet(&out, "By rolle");
+    let groups = v["by"]["groups"].as_array().unwrap();
+    for (row, ti) in cross[1..].iter().zip(0..themes.len()) {
+        for (gi, g) in groups.iter().enumerate() {
+            assert_eq!(
+                num(&row[2 + 2 * gi]),
+                g["themes"][ti]["answers"].as_f64().unwrap()
+            );
+            let share = g["themes"][ti]["share"].as_f64().unwrap();
+            assert!((num(&row[3 + 2 * gi]) - share).abs() < 1e-12);
+        }
+    }
 }
 
 #[test]

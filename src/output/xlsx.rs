@@ -97,9 +97,9 @@ pub struct XlsxAnswers<W: Write + Send> {
 impl<W: Write + Send> XlsxAnswers<W> {
     pub fn new(out: W, layout: AnswerLayout, engine: &Engine) -> io::Result<Self> {
         let mut workbook = Workbook::new();
-        // Most of the time of a large workbook goes into deflate; level 1 is several
-        // times faster than the default 6 for a somewhat larger file.
-        workbook.set_zip_compression_level(1);
+        // Deflate takes much of the time of a large workbook. Level 3 (default 6):
+        // 200,000 answers gave 43 MB vs 59 MB at level 1, for ~10% more time.
+        workbook.set_zip_compression_level(3);
         let mut sheet = workbook
             .new_worksheet_with_constant_memory()
             .map_err(xlsx_err)?;
