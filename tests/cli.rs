@@ -47,15 +47,17 @@ fn tag_csv_has_kept_columns_themes_and_flags() {
     let out = tema().args(["tag", "examples/svar.csv", "--format", "csv"]).assert().success().get_output().stdout.clone();
     let mut r = csv::Reader::from_reader(out.as_slice());
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(&header[..6], &["id", "respondent_id", "kommune", "rolle", "svar", "themes"]);
+    assert_eq!(&header[..7], &["id", "respondent_id", "kommune", "rolle", "svar", "themes", "missing"]);
     assert!(header.contains(&"bolig".to_string()) && header.contains(&"ukraina".to_string()));
+    assert_eq!(header.last().unwrap(), "evidence");
     let bolig = header.iter().position(|h| h == "bolig").unwrap();
+    let theme_cols = 7..header.len() - 1;
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     assert_eq!(rows.len(), 20);
     assert_eq!(&rows[0][bolig], "1");
     for row in &rows {
         let themes: Vec<&str> = row[5].split(';').filter(|s| !s.is_empty()).collect();
-        let flags = header.iter().enumerate().skip(6).filter(|(i, _)| &row[*i] == "1").count();
+        let flags = theme_cols.clone().filter(|i| &row[*i] == "1").count();
         assert_eq!(themes.len(), flags, "themes column agrees with the 0/1 columns");
     }
 }
@@ -65,14 +67,14 @@ fn count_numbers_add_up() {
     let out = tema().args(["count", "examples/svar.csv", "--format", "json"]).assert().success().get_output().stdout.clone();
     let v: Value = serde_json::from_slice(&out).unwrap();
     let total = &v["total"];
-    assert_eq!(total["n"], 19, "20 rows, one empty answer");
-    assert_eq!(total["empty"], 1);
+    assert_eq!(total["n"], 18, "20 rows, one empty answer and one \"Ingen kommentar.\"");
+    assert_eq!(total["missing"], 2);
     let themes = total["themes"].as_array().unwrap();
     assert_eq!(themes.len(), 18);
-    assert!(total["no_theme"].as_u64().unwrap() >= 1, "\"Ingen kommentar\" has no theme");
+    assert!(total["no_theme"].as_u64().unwrap() >= 1, "\"Fungerer greit.\" has no theme");
     for t in themes {
         let share = t["share"].as_f64().unwrap();
-        assert!((share - t["answers"].as_f64().unwrap() / 19.0).abs() < 1e-9);
+        assert!((share - t["answers"].as_f64().unwrap() / 18.0).abs() < 1e-9);
     }
 }
 
@@ -82,15 +84,15 @@ fn count_table_and_crosstab() {
         .args(["count", "examples/svar.csv"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("bolig").and(predicate::str::contains("(no theme)")).and(predicate::str::contains("19")));
+        .stdout(predicate::str::contains("bolig").and(predicate::str::contains("(no theme)")).and(predicate::str::contains("18")));
     let out = tema().args(["count", "examples/svar.csv", "--by", "rolle", "--format", "csv"]).assert().success().get_output().stdout.clone();
     let mut r = csv::Reader::from_reader(out.as_slice());
-    assert_eq!(r.headers().unwrap().iter().collect::<Vec<_>>(), vec!["rolle", "theme", "answers", "share", "n"]);
+    assert_eq!(r.headers().unwrap().iter().collect::<Vec<_>>(), vec!["rolle", "theme", "label", "answers", "share", "n", "missing"]);
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     // per group n adds up to the total n
     let mut group_n = std::collections::BTreeMap::new();
     for row in &rows {
-        group_n.insert(row[0].to_string(), row[4].parse::<usize>().unwrap());
+        group_n.insert(row[0].to_string(), row[5].parse::<usize>().unwrap());
     }
     let total = group_n.remove("(total)").unwrap();
     assert_eq!(group_n.values().sum::<usize>(), total);

@@ -3,6 +3,7 @@
 use super::{emit, CliResult};
 use clap::{Args, ValueEnum};
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use tema::text::TokenKind;
 use tema::Engine;
@@ -13,6 +14,9 @@ pub struct ExplainArgs {
     pub text: String,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ExplainFormat,
+    /// Write to this file (atomically) instead of standard output
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +31,7 @@ pub fn run(engine: &Engine, a: ExplainArgs) -> CliResult {
     let tokens = engine.matcher().tokens(text);
     let lex = engine.lexicon();
     let rule_at = |r: usize| format!("{}:{}", lex.rules[r].file, lex.rules[r].line);
-    emit(None, &[], |w: &mut dyn Write| {
+    emit(a.output.as_deref(), &[], |w: &mut dyn Write| {
         if a.format == ExplainFormat::Json {
             let v = serde_json::json!({
                 "text": text,
@@ -53,7 +57,15 @@ pub fn run(engine: &Engine, a: ExplainArgs) -> CliResult {
         writeln!(w, "lexicon: {} ({})", lex.name, lex.version)?;
         writeln!(w, "tokens:")?;
         for t in &tokens.tokens {
-            writeln!(w, "  [{}] {:>4}..{:<4} {:<6} {}", t.sentence, t.start, t.end, kind_name(t.kind), &text[t.start..t.end])?;
+            writeln!(
+                w,
+                "  [{}] {:>4}..{:<4} {:<6} {}",
+                t.sentence,
+                t.start,
+                t.end,
+                kind_name(t.kind),
+                &text[t.start..t.end]
+            )?;
         }
         writeln!(w, "hits:")?;
         if coded.hits.is_empty() {
@@ -87,7 +99,15 @@ pub fn run(engine: &Engine, a: ExplainArgs) -> CliResult {
             }
         }
         let ids = engine.theme_ids(&coded);
-        writeln!(w, "themes: {}", if ids.is_empty() { "(none)".to_string() } else { ids.join(", ") })
+        writeln!(
+            w,
+            "themes: {}",
+            if ids.is_empty() {
+                "(none)".to_string()
+            } else {
+                ids.join(", ")
+            }
+        )
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -96,8 +96,8 @@ pub fn run(cli: Cli) -> CliResult {
     }
     let lexicon = cli.lexicon.as_deref();
     match cli.command {
-        Command::Tag(a) => tag::run(&engine(lexicon)?, a),
-        Command::Count(a) => count::run(&engine(lexicon)?, a),
+        Command::Tag(a) => tag::run(&engine(lexicon)?, a, cli.quiet),
+        Command::Count(a) => count::run(&engine(lexicon)?, a, cli.quiet),
         Command::Explain(a) => explain::run(&engine(lexicon)?, a),
         Command::Eval(a) => eval::run(&engine(lexicon)?, a),
         Command::Report(a) => report::run(&engine(lexicon)?, a, cli.quiet),

@@ -20,7 +20,11 @@ impl Progress {
             ),
             None => ProgressBar::new_spinner().with_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}").expect("valid template")),
         };
-        bar.set_draw_target(if visible { ProgressDrawTarget::stderr_with_hz(5) } else { ProgressDrawTarget::hidden() });
+        bar.set_draw_target(if visible {
+            ProgressDrawTarget::stderr_with_hz(5)
+        } else {
+            ProgressDrawTarget::hidden()
+        });
         Progress { bar }
     }
 
