@@ -92,26 +92,6 @@ pub fn open_input(a: &InputArgs) -> Result<AnswerReader, CliError> {
     Ok(reader)
 }
 
-/// Reads the whole input into memory (for commands that need every answer at once).
-pub fn read_input(a: &InputArgs) -> Result<tema::io::Dataset, CliError> {
-    let mut reader = open_input(a)?;
-    let mut answers = Vec::new();
-    while reader
-        .next_batch(usize::MAX, &mut answers)
-        .map_err(CliError::input)?
-        > 0
-    {}
-    Ok(tema::io::Dataset {
-        source: reader.source().to_string(),
-        format: reader.format(),
-        delimiter: reader.delimiter(),
-        columns: reader.columns().to_vec(),
-        text_column: reader.text_columns()[0],
-        id_column: reader.id_column(),
-        answers,
-    })
-}
-
 /// The note for a guessed encoding: a guess can be wrong, so say so.
 pub fn encoding_note(reader: &AnswerReader) -> Option<String> {
     (reader.encoding_source() == Some(EncodingSource::Guessed)).then(|| {

@@ -12,7 +12,7 @@ mod report;
 mod serve;
 mod tag;
 
-pub use input::{open_input, read_input, InputArgs};
+pub use input::{open_input, InputArgs};
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
