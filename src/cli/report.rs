@@ -11,7 +11,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tema::io::AtomicOutput;
-use tema::report::summary::{date, Lang, ReportMeta, SummaryBuilder, SummaryOptions};
+use tema::report::date;
+use tema::report::summary::{Lang, ReportMeta, SummaryBuilder, SummaryOptions};
 use tema::report::{html, markdown};
 use tema::Engine;
 

@@ -21,7 +21,9 @@
 //! assert!(counts.check().is_ok());
 //! ```
 
+pub mod date;
 pub mod html;
+pub mod labels;
 pub mod markdown;
 pub mod summary;
 

@@ -10,13 +10,8 @@
 //! theme or counted in `no_theme`, and the groups' numbers sum to the question's.
 
 // Shared by both renderers; declared here because report/mod.rs is owned elsewhere.
-// TODO(lead): move to `pub mod date; pub mod labels;` in report/mod.rs.
-#[path = "date.rs"]
-pub mod date;
-#[path = "labels.rs"]
-pub mod labels;
 
-pub use labels::Lang;
+pub use super::labels::Lang;
 
 use super::is_missing;
 use crate::engine::Coded;
@@ -143,7 +138,7 @@ pub struct Summary {
 pub struct ReportMeta<'a> {
     pub lexicon: &'a crate::lexicon::Lexicon,
     pub lang: Lang,
-    /// `yyyy-mm-dd` (see [`date::report_date`]).
+    /// `yyyy-mm-dd` (see [`super::date::report_date`]).
     pub date: &'a str,
     /// tema's version (`CARGO_PKG_VERSION`).
     pub tema_version: &'a str,
