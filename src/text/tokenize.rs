@@ -11,6 +11,7 @@
 //!
 //! All offsets are byte offsets into the original text, on char boundaries.
 
+use super::segment;
 use regex::Regex;
 use std::sync::OnceLock;
 use unicode_segmentation::UnicodeSegmentation;
@@ -56,6 +57,7 @@ pub struct Tokens {
     pub sentences: Vec<(usize, usize)>,
     segments: Vec<Segment>,
     specials: Vec<(usize, usize, TokenKind)>,
+    cats: Vec<segment::CharCat>,
 }
 
 impl Tokens {
@@ -83,25 +85,32 @@ struct Segment {
 
 /// Tokenises `text` into `out` (cleared first).
 pub fn tokenize(text: &str, out: &mut Tokens) {
+    clear(out);
+    find_specials(text, &mut out.specials);
+    segment_text(text, out);
+    assemble(text, out);
+}
+
+/// `tokenize` with unicode-segmentation only (no fast path): the reference that tests
+/// compare the fast path with.
+#[doc(hidden)]
+pub fn tokenize_reference(text: &str, out: &mut Tokens) {
+    clear(out);
+    find_specials(text, &mut out.specials);
+    segment_uax(text, out);
+    assemble(text, out);
+}
+
+fn clear(out: &mut Tokens) {
     out.tokens.clear();
     out.units.clear();
     out.sentences.clear();
     out.segments.clear();
     out.specials.clear();
-    find_specials(text, &mut out.specials);
+}
 
-    for (si, (sstart, sentence)) in text.split_sentence_bound_indices().enumerate() {
-        out.sentences.push((sstart, sstart + sentence.len()));
-        for (wstart, seg) in sentence.split_word_bound_indices() {
-            out.segments.push(Segment {
-                start: sstart + wstart,
-                end: sstart + wstart + seg.len(),
-                class: classify(seg),
-                sentence: si as u32,
-            });
-        }
-    }
-
+/// Builds tokens and units from the word segments and the URL / e-mail spans.
+fn assemble(text: &str, out: &mut Tokens) {
     let Tokens { tokens, units, segments, specials, .. } = out;
     let mut special = specials.iter().peekable();
     let mut i = 0;
@@ -158,6 +167,36 @@ pub fn tokenize(text: &str, out: &mut Tokens) {
                 push_units(text, start, end, seg.sentence, t, units);
                 i = end_idx + 1;
             }
+        }
+    }
+}
+
+/// Fills `out.sentences` and `out.segments`: the fast path for everyday characters,
+/// unicode-segmentation for anything else (both give the same segments).
+fn segment_text(text: &str, out: &mut Tokens) {
+    let Tokens { segments, sentences, cats, .. } = out;
+    let fast = segment::segment(text, cats, sentences, |start, end, sentence, alnum| {
+        let class = if alnum { Class::Alnum } else { classify(&text[start..end]) };
+        segments.push(Segment { start, end, class, sentence });
+    });
+    if !fast {
+        segment_uax(text, out);
+    }
+}
+
+/// Sentences and word segments from unicode-segmentation (UAX #29).
+fn segment_uax(text: &str, out: &mut Tokens) {
+    out.sentences.clear();
+    out.segments.clear();
+    for (si, (sstart, sentence)) in text.split_sentence_bound_indices().enumerate() {
+        out.sentences.push((sstart, sstart + sentence.len()));
+        for (wstart, seg) in sentence.split_word_bound_indices() {
+            out.segments.push(Segment {
+                start: sstart + wstart,
+                end: sstart + wstart + seg.len(),
+                class: classify(seg),
+                sentence: si as u32,
+            });
         }
     }
 }
@@ -293,6 +332,50 @@ mod tests {
         let t = tokens("Bolig 👍🏽 kostet 12 500,50 kr 😀");
         assert!(t.iter().any(|(s, k)| *s == "12" && *k == TokenKind::Number));
         assert_eq!(units("Bolig 👍🏽 kostet"), vec!["Bolig", "kostet"]);
+    }
+
+    fn same_as_reference(text: &str) {
+        let (mut a, mut b) = (Tokens::new(), Tokens::new());
+        tokenize(text, &mut a);
+        tokenize_reference(text, &mut b);
+        assert_eq!((&a.tokens, &a.units, &a.sentences), (&b.tokens, &b.units, &b.sentences), "text: {text:?}");
+    }
+
+    #[test]
+    fn fast_path_tokens_equal_the_reference() {
+        for t in [
+            "Se https://www.nav.no/flyktning, eller skriv til post@imdi.no. Ja.",
+            "NAV-kontoret og LHBT+-personer, 15-18-åringer; bu- og nærmiljø. f.eks. NAV's",
+            "«Bra.» Nei!\r\nNy linje – ok… § 6A, 12 500,50 kr. a_b _c",
+        ] {
+            same_as_reference(t);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn tokens_equal_the_reference_on_random_text(
+            text in "([a-zA-ZæøåÆØÅé0-9]{1,8}|[ .,;:!?'\"()«»’–…\r\n\t+/@-]|https://www\\.nav\\.no/x|post@imdi\\.no|😀){0,25}"
+        ) {
+            same_as_reference(&text);
+        }
+    }
+
+    /// Every answer of a bench corpus: `TEMA_CORPUS=/tmp/bench/corpus_200000_seed1.csv
+    /// cargo test --release --lib corpus_tokens -- --ignored`.
+    #[test]
+    #[ignore = "needs a corpus CSV in TEMA_CORPUS"]
+    fn corpus_tokens_equal_the_reference() {
+        let path = std::env::var("TEMA_CORPUS").expect("TEMA_CORPUS");
+        let mut rd = csv::Reader::from_path(path).expect("corpus");
+        let col = rd.headers().expect("header").iter().position(|h| h == "answer").expect("answer column");
+        let mut n = 0;
+        for rec in rd.records() {
+            same_as_reference(&rec.expect("record")[col]);
+            n += 1;
+        }
+        assert!(n > 0);
     }
 
     #[test]

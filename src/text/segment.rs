@@ -1,0 +1,396 @@
+//! A fast path for UAX #29 sentence and word boundaries on everyday text.
+//!
+//! unicode-segmentation looks every character up in large range tables (a binary search
+//! per character, twice: sentences and words), which was the largest cost of coding an
+//! answer. Most answers use only ASCII, the Latin-1 letters (æ ø å é ...) and a few
+//! typographic marks (« » ’ – …). For text made only of those characters this module
+//! gives *exactly* the boundaries unicode-segmentation 1.13 gives: the sentence rules are
+//! a port of its state machine, the word rules are the subset of its state machine that
+//! these characters can reach (no Extend/Format/ZWJ, Hebrew, Katakana, emoji or regional
+//! indicators). Any other character makes [`segment`] return `false`, and the caller
+//! uses unicode-segmentation. Tests check both paths agree on random and real text.
+
+/// Word-break property (UAX #29 table 3) of the characters this fast path accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum W {
+    Any,
+    Cr,
+    Lf,
+    Newline,
+    WSegSpace,
+    ALetter,
+    Numeric,
+    ExtendNumLet,
+    MidLetter,
+    MidNum,
+    MidNumLet,
+    SingleQuote,
+}
+
+/// Sentence-break property (UAX #29 table 4) of the characters this fast path accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum S {
+    Other,
+    Cr,
+    Lf,
+    Sp,
+    Lower,
+    Upper,
+    Numeric,
+    ATerm,
+    STerm,
+    Close,
+    SContinue,
+}
+
+/// One character of the text: byte offset and both properties.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CharCat {
+    pos: u32,
+    w: W,
+    s: S,
+}
+
+const fn ascii_cat(b: u8) -> (W, S) {
+    match b {
+        b'\n' => (W::Lf, S::Lf),
+        b'\r' => (W::Cr, S::Cr),
+        0x0B | 0x0C => (W::Newline, S::Sp),
+        b'\t' => (W::Any, S::Sp),
+        b' ' => (W::WSegSpace, S::Sp),
+        b'!' | b'?' => (W::Any, S::STerm),
+        b'"' => (W::Any, S::Close), // Double_Quote only matters after Hebrew letters
+        b'\'' => (W::SingleQuote, S::Close),
+        b'(' | b')' | b'[' | b']' | b'{' | b'}' => (W::Any, S::Close),
+        b',' => (W::MidNum, S::SContinue),
+        b'-' => (W::Any, S::SContinue),
+        b'.' => (W::MidNumLet, S::ATerm),
+        b'0'..=b'9' => (W::Numeric, S::Numeric),
+        b':' => (W::MidLetter, S::SContinue),
+        b';' => (W::MidNum, S::SContinue),
+        b'A'..=b'Z' => (W::ALetter, S::Upper),
+        b'a'..=b'z' => (W::ALetter, S::Lower),
+        b'_' => (W::ExtendNumLet, S::Other),
+        _ => (W::Any, S::Other),
+    }
+}
+
+const ASCII: [(W, S); 128] = {
+    let mut t = [(W::Any, S::Other); 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = ascii_cat(b as u8);
+        b += 1;
+    }
+    t
+};
+
+/// Properties of a non-ASCII character, or `None` if the fast path does not know it.
+fn other_cat(c: char) -> Option<(W, S)> {
+    Some(match c {
+        '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{DE}' => (W::ALetter, S::Upper),
+        '\u{DF}'..='\u{F6}' | '\u{F8}'..='\u{FF}' => (W::ALetter, S::Lower),
+        '\u{A0}' => (W::Any, S::Sp),                             // no-break space
+        '\u{AB}' | '\u{BB}' | '\u{201C}'..='\u{201F}' => (W::Any, S::Close), // « » “ ”
+        '\u{2018}' | '\u{2019}' => (W::MidNumLet, S::Close),    // ‘ ’
+        '\u{2013}' | '\u{2014}' => (W::Any, S::SContinue),      // – —
+        '\u{A7}' | '\u{2026}' => (W::Any, S::Other),            // § …
+        _ => return None,
+    })
+}
+
+/// Fills `cats` with the properties of every character; `false` if one is unknown.
+fn categorize(text: &str, cats: &mut Vec<CharCat>) -> bool {
+    cats.clear();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            let (w, s) = ASCII[b as usize];
+            cats.push(CharCat { pos: i as u32, w, s });
+            i += 1;
+        } else {
+            let c = text[i..].chars().next().expect("char boundary");
+            let Some((w, s)) = other_cat(c) else { return false };
+            cats.push(CharCat { pos: i as u32, w, s });
+            i += c.len_utf8();
+        }
+    }
+    true
+}
+
+/// Sentence and word segments of `text`, exactly as unicode-segmentation would give
+/// them (words are split inside each sentence). Calls `word(start, end, sentence,
+/// starts_with_letter_or_digit)` for each word segment in order and pushes sentence
+/// ranges. Returns `false`, having produced nothing, when `text` has a character outside
+/// the fast alphabet. Texts longer than `u32::MAX` bytes also take the slow path.
+pub(crate) fn segment(
+    text: &str,
+    cats: &mut Vec<CharCat>,
+    sentences: &mut Vec<(usize, usize)>,
+    mut word: impl FnMut(usize, usize, u32, bool),
+) -> bool {
+    if text.len() >= u32::MAX as usize || !categorize(text, cats) {
+        return false;
+    }
+    let end = text.len();
+    let pos = |k: usize| cats.get(k).map_or(end, |c| c.pos as usize);
+    let mut first = 0;
+    sentence_breaks(cats, |k| {
+        let si = sentences.len() as u32;
+        sentences.push((pos(first), pos(k)));
+        word_segments(&cats[first..k], pos(k), si, &mut word);
+        first = k;
+    });
+    true
+}
+
+// ---------------------------------------------------------------------------------
+// Sentences: a port of unicode-segmentation's `SentenceBreaks` (src/sentence.rs), whose
+// state is the last four collapsed parts of the text.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Sot,
+    Other,
+    Cr,
+    Lf,
+    ATerm,
+    UpperLower,
+    ClosePlus,
+    SpPlus,
+    STerm,
+}
+
+fn advance(p: [Part; 4], cat: S) -> [Part; 4] {
+    match (p[3], cat) {
+        (Part::ClosePlus, S::Close) | (Part::SpPlus, S::Sp) => p,
+        _ => [
+            p[1],
+            p[2],
+            p[3],
+            match cat {
+                S::Cr => Part::Cr,
+                S::Lf => Part::Lf,
+                S::ATerm => Part::ATerm,
+                S::Upper | S::Lower => Part::UpperLower,
+                S::Close => Part::ClosePlus,
+                S::Sp => Part::SpPlus,
+                S::STerm => Part::STerm,
+                _ => Part::Other,
+            },
+        ],
+    }
+}
+
+fn is_saterm(p: Part) -> bool {
+    p == Part::STerm || p == Part::ATerm
+}
+
+/// SB8: ATerm Close* Sp* × ( ¬(OLetter | Upper | Lower | ParaSep | SATerm) )* Lower
+fn sb8(p: &[Part; 4], ahead: &[CharCat]) -> bool {
+    let mut idx = if p[3] == Part::SpPlus { 2 } else { 3 };
+    if p[idx] == Part::ClosePlus {
+        idx -= 1;
+    }
+    if p[idx] != Part::ATerm {
+        return false;
+    }
+    for c in ahead {
+        match c.s {
+            S::Lower => return true,
+            S::Upper | S::Cr | S::Lf | S::STerm | S::ATerm => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// SATerm Close* Sp*
+fn sb8a(p: &[Part; 4]) -> bool {
+    let mut idx = if p[3] == Part::SpPlus { 2 } else { 3 };
+    if p[idx] == Part::ClosePlus {
+        idx -= 1;
+    }
+    is_saterm(p[idx])
+}
+
+/// SATerm Close*
+fn sb9(p: &[Part; 4]) -> bool {
+    is_saterm(p[if p[3] == Part::ClosePlus { 2 } else { 3 }])
+}
+
+/// SATerm Close* Sp* ParaSep?
+fn sb11(p: &[Part; 4]) -> bool {
+    let mut idx = if matches!(p[3], Part::Cr | Part::Lf) { 2 } else { 3 };
+    if p[idx] == Part::SpPlus {
+        idx -= 1;
+    }
+    if p[idx] == Part::ClosePlus {
+        idx -= 1;
+    }
+    is_saterm(p[idx])
+}
+
+/// Calls `brk(k)` with the char index that ends each sentence (the last call is
+/// `cats.len()`); nothing for an empty text.
+fn sentence_breaks(cats: &[CharCat], mut brk: impl FnMut(usize)) {
+    if cats.is_empty() {
+        return;
+    }
+    let mut state = advance([Part::Sot; 4], cats[0].s);
+    for k in 1..cats.len() {
+        let before = state;
+        let cat = cats[k].s;
+        state = advance(state, cat);
+        let last = before[3];
+        let is_break = match cat {
+            S::Lf if last == Part::Cr => false,                                 // SB3
+            _ if matches!(last, Part::Cr | Part::Lf) => true,                   // SB4
+            S::Numeric if last == Part::ATerm => false,                         // SB6
+            S::Upper if before[2] == Part::UpperLower && last == Part::ATerm => false, // SB7
+            _ if sb8(&before, &cats[k..]) => false,                             // SB8
+            S::SContinue | S::STerm | S::ATerm if sb8a(&before) => false,       // SB8a
+            S::Close | S::Sp | S::Cr | S::Lf if sb9(&before) => false,          // SB9
+            S::Sp | S::Cr | S::Lf if sb8a(&before) => false,                    // SB10
+            _ => sb11(&before),                                                 // SB11, SB998
+        };
+        if is_break {
+            brk(k);
+        }
+    }
+    brk(cats.len());
+}
+
+// ---------------------------------------------------------------------------------
+// Words: the part of unicode-segmentation's `UWordBounds` state machine (src/word.rs)
+// that the fast alphabet can reach.
+
+/// Emits the word segments of one sentence (`cats`, ending at byte `end`).
+fn word_segments(cats: &[CharCat], end: usize, sentence: u32, word: &mut impl FnMut(usize, usize, u32, bool)) {
+    let pos = |k: usize| cats.get(k).map_or(end, |c| c.pos as usize);
+    let wcat = |k: usize| cats.get(k).map(|c| c.w);
+    let mut k = 0;
+    while k < cats.len() {
+        let start = k;
+        let first = cats[k].w;
+        k += 1;
+        match first {
+            W::Cr => {
+                if wcat(k) == Some(W::Lf) {
+                    k += 1; // WB3
+                }
+            }
+            W::WSegSpace => {
+                while wcat(k) == Some(W::WSegSpace) {
+                    k += 1; // WB3d
+                }
+            }
+            W::ALetter | W::Numeric | W::ExtendNumLet => {
+                let mut last = first;
+                while let Some(next) = wcat(k) {
+                    match (last, next) {
+                        // WB5, WB8, WB9, WB10, WB13a, WB13b
+                        (_, W::ALetter | W::Numeric | W::ExtendNumLet) => {
+                            last = next;
+                            k += 1;
+                        }
+                        // WB6, WB7: letter (mid) letter
+                        (W::ALetter, W::MidLetter | W::MidNumLet | W::SingleQuote) if wcat(k + 1) == Some(W::ALetter) => {
+                            last = W::ALetter;
+                            k += 2;
+                        }
+                        // WB11, WB12: digit (mid) digit
+                        (W::Numeric, W::MidNum | W::MidNumLet | W::SingleQuote) if wcat(k + 1) == Some(W::Numeric) => {
+                            last = W::Numeric;
+                            k += 2;
+                        }
+                        _ => break,
+                    }
+                }
+            }
+            // LF, Newline and everything else: a segment of one character (WB3a, WB999).
+            _ => {}
+        }
+        word(pos(start), pos(k), sentence, matches!(first, W::ALetter | W::Numeric));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    type Segs = (Vec<(usize, usize)>, Vec<(usize, usize, u32)>);
+
+    fn fast(text: &str) -> Option<Segs> {
+        let (mut cats, mut sentences, mut words) = (Vec::new(), Vec::new(), Vec::new());
+        segment(text, &mut cats, &mut sentences, |s, e, si, _| words.push((s, e, si))).then_some((sentences, words))
+    }
+
+    fn uax(text: &str) -> Segs {
+        let (mut sentences, mut words) = (Vec::new(), Vec::new());
+        for (si, (ss, s)) in text.split_sentence_bound_indices().enumerate() {
+            sentences.push((ss, ss + s.len()));
+            for (ws, w) in s.split_word_bound_indices() {
+                words.push((ss + ws, ss + ws + w.len(), si as u32));
+            }
+        }
+        (sentences, words)
+    }
+
+    fn agree(text: &str) {
+        if let Some(f) = fast(text) {
+            assert_eq!(f, uax(text), "text: {text:?}");
+        }
+    }
+
+    #[test]
+    fn everyday_text_takes_the_fast_path_and_agrees() {
+        for t in [
+            "",
+            "Mangel på boliger. Samarbeidet med NAV er tungt!",
+            "f.eks. nav.no og NAV's kontor, 12,5 % (ca.) «bra»",
+            "Hei.\r\n\r\nNy linje.  To  mellomrom. a.B. U.S.A. er. Ok?! «Ja.» Han sa: «nei».",
+            "kl. 10.30 - 15:00; 1.000,50 kr ... ja... Nei.. ok",
+            "snake_case __x 3_a a_3 _ 'quoted' ’tis naboens’ x’y",
+            "ÆØÅ æøå é. Ære være – ja — nei … § 6A",
+            "tab\there\x0Bvt\x0Cff end. \u{A0}nbsp. Ja",
+            "«Sitat.» Neste setning. (Parentes.) [klammer.] {x.} \"q.\" 'y.'",
+            "3.a 3.A a.3 A.3 ... .a .A ,a ;b :c",
+        ] {
+            assert!(fast(t).is_some(), "{t:?} should take the fast path");
+            agree(t);
+        }
+    }
+
+    #[test]
+    fn unknown_characters_take_the_slow_path() {
+        for t in ["smil 😀", "a\u{030A}", "Україна", "soft\u{AD}hyphen", "µ"] {
+            assert!(fast(t).is_none(), "{t:?}");
+        }
+    }
+
+    fn alphabet() -> impl Strategy<Value = String> {
+        let chars: Vec<char> = "aAbZæØåÉé0 9 .,;:'\"!?-_()[]{}\t\r\n\x0B\x0C\u{A0}«»“”‘’–—…§+/@#"
+            .chars()
+            .collect();
+        proptest::collection::vec(proptest::sample::select(chars), 0..40).prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn fast_path_agrees_with_unicode_segmentation(text in alphabet()) {
+            prop_assert!(fast(&text).is_some());
+            agree(&text);
+        }
+
+        #[test]
+        fn any_text_agrees_or_falls_back(text in "\\PC{0,30}") {
+            agree(&text);
+        }
+    }
+}
