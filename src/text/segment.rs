@@ -244,6 +244,11 @@ fn sentence_breaks(cats: &[CharCat], mut brk: impl FnMut(usize)) {
         let before = state;
         let cat = cats[k].s;
         state = advance(state, cat);
+        // Every rule below that can break needs a terminator (CR, LF, `.`, `!`, `?`) among
+        // the last three parts; most characters are far from one.
+        if !before[1..].iter().any(|p| matches!(p, Part::Cr | Part::Lf | Part::ATerm | Part::STerm)) {
+            continue;
+        }
         let last = before[3];
         let is_break = match cat {
             S::Lf if last == Part::Cr => false,                                 // SB3

@@ -176,7 +176,12 @@ fn assemble(text: &str, out: &mut Tokens) {
 fn segment_text(text: &str, out: &mut Tokens) {
     let Tokens { segments, sentences, cats, .. } = out;
     let fast = segment::segment(text, cats, sentences, |start, end, sentence, alnum| {
-        let class = if alnum { Class::Alnum } else { classify(&text[start..end]) };
+        let class = match (alnum, text.as_bytes()[start]) {
+            (true, _) => Class::Alnum,
+            // Spaces and line breaks are the most common other segments.
+            (false, b' ' | b'\t' | b'\r' | b'\n' | 0x0B | 0x0C) => Class::Space,
+            _ => classify(&text[start..end]),
+        };
         segments.push(Segment { start, end, class, sentence });
     });
     if !fast {
@@ -278,8 +283,15 @@ fn find_specials(text: &str, out: &mut Vec<(usize, usize, TokenKind)>) {
     }
 }
 
+/// Whether `b` has `@`, `://` or `www` (any case): only then can it hold a URL or an
+/// e-mail address. One pass that looks closer only at `@`, `:` and `w`.
 fn memchr_any(b: &[u8]) -> bool {
-    b.contains(&b'@') || b.windows(3).any(|w| w == b"://" || w.eq_ignore_ascii_case(b"www"))
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'@' => true,
+        b':' => b[i + 1..].starts_with(b"//"),
+        b'w' | b'W' => b.get(i + 1..i + 3).is_some_and(|r| r.eq_ignore_ascii_case(b"ww")),
+        _ => false,
+    })
 }
 
 #[cfg(test)]
