@@ -72,11 +72,9 @@ impl FuzzyIndex {
             entries.push((i, *head));
             *head = (entries.len() - 1) as u32;
         };
-        let hashes = Hashes::new(form.as_bytes());
-        key(finish(hashes.whole()), &mut self.entries);
-        for (pos, c) in form.char_indices() {
-            key(finish(hashes.without(pos, pos + c.len_utf8())), &mut self.entries);
-        }
+        let whole = poly(form.as_bytes());
+        key(finish(whole), &mut self.entries);
+        for_each_deletion(form, whole, |h| key(finish(h), &mut self.entries));
     }
 
     fn add_to_filter(&mut self, form: &str, n: usize) {
@@ -150,14 +148,12 @@ impl FuzzyIndex {
                 e = next;
             }
         };
-        let hashes = Hashes::new(word.as_bytes());
+        let whole = poly(word.as_bytes());
         // word is a form with one letter missing
-        probe(hashes.whole());
-        for (pos, c) in word.char_indices() {
-            // word has one letter too many (a form), or a substitution or swap (both
-            // lose one letter to the same string as the form)
-            probe(hashes.without(pos, pos + c.len_utf8()));
-        }
+        probe(whole);
+        // word has one letter too many (a form), or a substitution or swap (both lose
+        // one letter to the same string as the form)
+        for_each_deletion(word, whole, &mut probe);
         for &i in candidates[..count].iter().chain(&overflow) {
             let (form, elems) = &self.forms[i as usize];
             if form != word && within_one_edit(form, word) {
@@ -183,43 +179,33 @@ fn suffix(s: &str, k: usize) -> &str {
 }
 
 fn affix_bit(affix: &str, n: usize, bits: usize) -> usize {
-    let h = finish(Hashes::new(affix.as_bytes()).whole() ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    (h as usize) & (bits - 1)
+    (finish(poly(affix.as_bytes()) ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)) as usize) & (bits - 1)
 }
 
-/// Prefix and suffix polynomial hashes of a short word (at most `MAX_CHARS` chars).
-struct Hashes {
-    prefix: [u64; 4 * MAX_CHARS + 1],
-    suffix: [u64; 4 * MAX_CHARS + 1],
-    len: usize,
+/// Polynomial hash of a byte string: sum of (byte + 1) * BASE^(distance from the end).
+fn poly(b: &[u8]) -> u64 {
+    b.iter().fold(0u64, |h, &x| h.wrapping_mul(BASE).wrapping_add(x as u64 + 1))
 }
 
-impl Hashes {
-    fn new(b: &[u8]) -> Self {
-        let len = b.len().min(4 * MAX_CHARS);
-        let mut h = Hashes { prefix: [0; 4 * MAX_CHARS + 1], suffix: [0; 4 * MAX_CHARS + 1], len };
-        for i in 0..len {
-            h.prefix[i + 1] = h.prefix[i].wrapping_mul(BASE).wrapping_add(b[i] as u64 + 1);
-        }
-        for i in (0..len).rev() {
-            h.suffix[i] = h.suffix[i + 1].wrapping_add((b[i] as u64 + 1).wrapping_mul(POW[len - 1 - i]));
-        }
-        h
-    }
-
-    fn whole(&self) -> u64 {
-        self.prefix[self.len]
-    }
-
-    /// Hash of the word without bytes `from..to`.
-    fn without(&self, from: usize, to: usize) -> u64 {
-        self.prefix[from].wrapping_mul(pow(self.len - to)).wrapping_add(self.suffix[to])
+/// Calls `f` with the polynomial hash of `s` without each of its chars, in order. With
+/// P = hash of the part before the char and W = hash of all of `s`, the hash of the
+/// part after it is W - P' * BASE^rest (P' = P with the char), so no string is built.
+fn for_each_deletion(s: &str, whole: u64, mut f: impl FnMut(u64)) {
+    let b = s.as_bytes();
+    let mut before = 0u64;
+    for (pos, c) in s.char_indices() {
+        let end = pos + c.len_utf8();
+        let with_char = b[pos..end].iter().fold(before, |h, &x| h.wrapping_mul(BASE).wrapping_add(x as u64 + 1));
+        let scale = pow(b.len() - end);
+        let after = whole.wrapping_sub(with_char.wrapping_mul(scale));
+        f(before.wrapping_mul(scale).wrapping_add(after));
+        before = with_char;
     }
 }
 
-/// `BASE^e` for every byte length of a word.
-const POW: [u64; 4 * MAX_CHARS + 1] = {
-    let mut t = [1u64; 4 * MAX_CHARS + 1];
+/// `BASE^e` for the byte lengths of usual words.
+const POW: [u64; 256] = {
+    let mut t = [1u64; 256];
     let mut i = 1;
     while i < t.len() {
         t[i] = t[i - 1].wrapping_mul(BASE);
@@ -229,7 +215,10 @@ const POW: [u64; 4 * MAX_CHARS + 1] = {
 };
 
 fn pow(e: usize) -> u64 {
-    POW[e]
+    match POW.get(e) {
+        Some(&p) => p,
+        None => (POW.len() - 1..e).fold(POW[POW.len() - 1], |p, _| p.wrapping_mul(BASE)),
+    }
 }
 
 /// Mixes a polynomial hash so that all its bits vary (the low bits alone are weak).
