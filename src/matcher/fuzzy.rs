@@ -77,31 +77,17 @@ impl FuzzyIndex {
         if !(MIN_CHARS..=MAX_CHARS).contains(&n) || self.forms.is_empty() {
             return;
         }
-        let mut candidates: [u32; 32] = [0; 32];
-        let mut count = 0usize;
-        let mut overflow: Vec<u32> = Vec::new();
-        {
-            for key in affix_keys(word, n) {
-                let mut e = self.heads.get(&key).copied().unwrap_or(NONE);
-                while e != NONE {
-                    let (i, next) = self.entries[e as usize];
-                    e = next;
-                    if candidates[..count].contains(&i) || overflow.contains(&i) {
-                        continue;
-                    }
-                    if count < candidates.len() {
-                        candidates[count] = i;
-                        count += 1;
-                    } else {
-                        overflow.push(i);
-                    }
+        // A form can sit in both buckets; it is then checked twice and reported twice,
+        // which the caller's element set absorbs. Cheaper than deduplicating.
+        for key in affix_keys(word, n) {
+            let mut e = self.heads.get(&key).copied().unwrap_or(NONE);
+            while e != NONE {
+                let (i, next) = self.entries[e as usize];
+                e = next;
+                let (form, elems) = &self.forms[i as usize];
+                if form.len().abs_diff(word.len()) <= 4 && form != word && within_one_edit(form, word) {
+                    elems.iter().for_each(|&e| found(e));
                 }
-            }
-        }
-        for &i in candidates[..count].iter().chain(&overflow) {
-            let (form, elems) = &self.forms[i as usize];
-            if form != word && within_one_edit(form, word) {
-                elems.iter().for_each(|&e| found(e));
             }
         }
     }

@@ -80,6 +80,8 @@ pub struct Matcher {
     exact: HashMap<String, Vec<ElemId>>,
     /// case-sensitive first parts: (form, element)
     exact_first: Vec<(String, ElemId)>,
+    /// first bytes of the `exact` and `exact_first` forms
+    exact_first_bytes: [bool; 256],
     /// compound pieces; `ac_info[pattern]` says which element and how
     ac: Option<AhoCorasick>,
     ac_info: Vec<(ElemId, Role)>,
@@ -207,6 +209,12 @@ impl Matcher {
                 }
             }
         }
+        let mut exact_first_bytes = [false; 256];
+        for form in exact.keys().chain(exact_first.iter().map(|(f, _)| f)) {
+            if let Some(&b) = form.as_bytes().first() {
+                exact_first_bytes[b as usize] = true;
+            }
+        }
         let ac = if ac_patterns.is_empty() {
             None
         } else {
@@ -232,7 +240,7 @@ impl Matcher {
             }
         }
 
-        Ok(Matcher { lexicon, elem_forms, whole, exact, exact_first, ac, ac_info, fuzzy, tokpats, rules, by_first_elem, regexes })
+        Ok(Matcher { lexicon, elem_forms, whole, exact, exact_first, exact_first_bytes, ac, ac_info, fuzzy, tokpats, rules, by_first_elem, regexes })
     }
 
     pub fn lexicon(&self) -> &Lexicon {
@@ -371,7 +379,8 @@ impl Matcher {
         if let Some(list) = self.whole.get(folded) {
             list.iter().for_each(|&e| add(e));
         }
-        if !self.exact.is_empty() {
+        // Case-sensitive forms (`=NAV`): only units whose first byte starts one of them.
+        if self.exact_first_bytes[original.as_bytes()[0] as usize] {
             if let Some(list) = self.exact.get(original) {
                 list.iter().for_each(|&e| add(e));
             }
