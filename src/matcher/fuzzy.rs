@@ -129,22 +129,24 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
     within_one_edit_of(&a, &b)
 }
 
+/// One edit apart (or equal), from the longest common prefix p and the longest common
+/// suffix s after it: a substitution needs p + s + 1 = n, a swap of neighbours
+/// p + s + 2 = n with the two letters crossed, an insertion p + s = the shorter length.
 fn within_one_edit_of<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     let (la, lb) = (a.len(), b.len());
     if la.abs_diff(lb) > 1 {
         return false;
     }
-    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    if prefix == la && prefix == lb {
+    let min = la.min(lb);
+    let p = (0..min).take_while(|&i| a[i] == b[i]).count();
+    if p == min {
         return true;
     }
-    let (ra, rb) = (&a[prefix..], &b[prefix..]);
-    match la.cmp(&lb) {
-        std::cmp::Ordering::Equal => {
-            ra[1..] == rb[1..] || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
-        }
-        std::cmp::Ordering::Greater => ra[1..] == *rb,
-        std::cmp::Ordering::Less => *ra == rb[1..],
+    let s = (0..min - p).take_while(|&i| a[la - 1 - i] == b[lb - 1 - i]).count();
+    if la == lb {
+        p + s + 1 >= la || (p + s + 2 == la && a[p] == b[p + 1] && a[p + 1] == b[p])
+    } else {
+        p + s >= min
     }
 }
 
@@ -230,6 +232,36 @@ mod tests {
             for e in &got {
                 prop_assert!(expected.contains(e));
             }
+        }
+    }
+
+    /// The implementation before the prefix/suffix rewrite, as the reference.
+    fn within_one_edit_reference(a: &str, b: &str) -> bool {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        let (la, lb) = (a.len(), b.len());
+        if la.abs_diff(lb) > 1 {
+            return false;
+        }
+        let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        if prefix == la && prefix == lb {
+            return true;
+        }
+        let (ra, rb) = (&a[prefix..], &b[prefix..]);
+        match la.cmp(&lb) {
+            std::cmp::Ordering::Equal => {
+                ra[1..] == rb[1..] || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+            }
+            std::cmp::Ordering::Greater => ra[1..] == *rb,
+            std::cmp::Ordering::Less => *ra == rb[1..],
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+        #[test]
+        fn within_one_edit_matches_the_reference(a in "[abø]{0,7}", b in "[abø]{0,7}") {
+            prop_assert_eq!(within_one_edit(&a, &b), within_one_edit_reference(&a, &b));
         }
     }
 }

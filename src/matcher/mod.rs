@@ -17,7 +17,7 @@ pub mod glob;
 
 use crate::lexicon::{ElemKind, Lexicon, Pattern, RuleKind, Step};
 use crate::text::{fold_into, tokenize, Tokens};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use std::cell::RefCell;
 // Lookup keys are short words: FxHash is several times faster than SipHash for
@@ -26,6 +26,10 @@ use rustc_hash::FxHashMap as HashMap;
 
 /// Minimum letters of the other part of a compound (`nav*` must not match `navn`).
 pub const MIN_PART: usize = 3;
+
+/// Up to this many compound pieces the Aho-Corasick automaton is a DFA (fast, but its
+/// size grows with the patterns); above, aho-corasick picks (a contiguous NFA).
+const DFA_MAX_PATTERNS: usize = 5_000;
 
 type ElemId = u32;
 
@@ -221,6 +225,10 @@ impl Matcher {
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    // Haystacks are single words: a prefilter costs more to start than
+                    // it saves, and a DFA is the fastest automaton while it stays small.
+                    .prefilter(false)
+                    .kind((ac_patterns.len() <= DFA_MAX_PATTERNS).then_some(AhoCorasickKind::DFA))
                     .build(&ac_patterns)
                     .map_err(|e| crate::lexicon::LexiconErrors(vec![crate::lexicon::LexiconError {
                         file: lexicon.name.clone(),

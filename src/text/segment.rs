@@ -148,7 +148,8 @@ pub(crate) fn segment(
 
 // ---------------------------------------------------------------------------------
 // Sentences: a port of unicode-segmentation's `SentenceBreaks` (src/sentence.rs), whose
-// state is the last four collapsed parts of the text.
+// state is the last four collapsed parts of the text (a run of Close or of Sp is one
+// part). The state is kept packed in a u32 and unpacked only near a terminator.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Part {
@@ -161,27 +162,6 @@ enum Part {
     ClosePlus,
     SpPlus,
     STerm,
-}
-
-fn advance(p: [Part; 4], cat: S) -> [Part; 4] {
-    match (p[3], cat) {
-        (Part::ClosePlus, S::Close) | (Part::SpPlus, S::Sp) => p,
-        _ => [
-            p[1],
-            p[2],
-            p[3],
-            match cat {
-                S::Cr => Part::Cr,
-                S::Lf => Part::Lf,
-                S::ATerm => Part::ATerm,
-                S::Upper | S::Lower => Part::UpperLower,
-                S::Close => Part::ClosePlus,
-                S::Sp => Part::SpPlus,
-                S::STerm => Part::STerm,
-                _ => Part::Other,
-            },
-        ],
-    }
 }
 
 fn is_saterm(p: Part) -> bool {
@@ -233,22 +213,76 @@ fn sb11(p: &[Part; 4]) -> bool {
     is_saterm(p[idx])
 }
 
+/// The state packed in a `u32`, newest part in the low byte, for the common case.
+/// Terminator parts (CR, LF, ATerm, STerm) have the high bit set.
+fn pack(p: Part) -> u32 {
+    match p {
+        Part::Sot => 0x01,
+        Part::Other => 0x02,
+        Part::UpperLower => 0x03,
+        Part::ClosePlus => 0x04,
+        Part::SpPlus => 0x05,
+        Part::Cr => 0x81,
+        Part::Lf => 0x82,
+        Part::ATerm => 0x84,
+        Part::STerm => 0x88,
+    }
+}
+
+fn unpack(b: u32) -> Part {
+    match b & 0xFF {
+        0x01 => Part::Sot,
+        0x02 => Part::Other,
+        0x03 => Part::UpperLower,
+        0x04 => Part::ClosePlus,
+        0x05 => Part::SpPlus,
+        0x81 => Part::Cr,
+        0x82 => Part::Lf,
+        0x84 => Part::ATerm,
+        _ => Part::STerm,
+    }
+}
+
+const fn part_of(cat: S) -> u32 {
+    match cat {
+        S::Cr => 0x81,
+        S::Lf => 0x82,
+        S::ATerm => 0x84,
+        S::Upper | S::Lower => 0x03,
+        S::Close => 0x04,
+        S::Sp => 0x05,
+        S::STerm => 0x88,
+        _ => 0x02,
+    }
+}
+
+/// `advance` on the packed state.
+fn advance_packed(state: u32, cat: S) -> u32 {
+    let part = part_of(cat);
+    if state & 0xFF == part && (part == 0x04 || part == 0x05) {
+        state
+    } else {
+        (state << 8) | part
+    }
+}
+
 /// Calls `brk(k)` with the char index that ends each sentence (the last call is
 /// `cats.len()`); nothing for an empty text.
 fn sentence_breaks(cats: &[CharCat], mut brk: impl FnMut(usize)) {
     if cats.is_empty() {
         return;
     }
-    let mut state = advance([Part::Sot; 4], cats[0].s);
+    let mut packed = advance_packed(0x0101_0101, cats[0].s);
     for k in 1..cats.len() {
-        let before = state;
         let cat = cats[k].s;
-        state = advance(state, cat);
+        let packed_before = packed;
+        packed = advance_packed(packed, cat);
         // Every rule below that can break needs a terminator (CR, LF, `.`, `!`, `?`) among
         // the last three parts; most characters are far from one.
-        if !before[1..].iter().any(|p| matches!(p, Part::Cr | Part::Lf | Part::ATerm | Part::STerm)) {
+        if packed_before & 0x0080_8080 == 0 {
             continue;
         }
+        let before = [unpack(packed_before >> 24), unpack(packed_before >> 16), unpack(packed_before >> 8), unpack(packed_before)];
         let last = before[3];
         let is_break = match cat {
             S::Lf if last == Part::Cr => false,                                 // SB3

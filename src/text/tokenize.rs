@@ -161,7 +161,8 @@ fn assemble(text: &str, out: &mut Tokens) {
                 }
                 let (start, end) = (seg.start, segments[end_idx].end);
                 let word = &text[start..end];
-                let kind = if word.chars().any(char::is_alphabetic) { TokenKind::Word } else { TokenKind::Number };
+                let alphabetic = word.bytes().any(|b| b.is_ascii_alphabetic()) || (!word.is_ascii() && word.chars().any(char::is_alphabetic));
+                let kind = if alphabetic { TokenKind::Word } else { TokenKind::Number };
                 let t = tokens.len() as u32;
                 tokens.push(Token { start, end, kind, sentence: seg.sentence });
                 push_units(text, start, end, seg.sentence, t, units);
@@ -207,19 +208,27 @@ fn segment_uax(text: &str, out: &mut Tokens) {
 }
 
 /// Pushes each run of alphanumeric characters (with their combining marks) in
-/// `text[start..end]` as a unit.
+/// `text[start..end]` as a unit. ASCII bytes are classified without decoding.
 fn push_units(text: &str, start: usize, end: usize, sentence: u32, token: u32, units: &mut Vec<Unit>) {
+    let bytes = text.as_bytes();
     let mut run_start: Option<usize> = None;
-    for (off, c) in text[start..end].char_indices() {
-        let inside = c.is_alphanumeric() || (run_start.is_some() && is_combining_mark(c));
+    let mut i = start;
+    while i < end {
+        let (inside, len) = if bytes[i] < 0x80 {
+            (bytes[i].is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[i..].chars().next().expect("char boundary");
+            (c.is_alphanumeric() || (run_start.is_some() && is_combining_mark(c)), c.len_utf8())
+        };
         match (inside, run_start) {
-            (true, None) => run_start = Some(start + off),
+            (true, None) => run_start = Some(i),
             (false, Some(s)) => {
-                units.push(Unit { start: s, end: start + off, sentence, token });
+                units.push(Unit { start: s, end: i, sentence, token });
                 run_start = None;
             }
             _ => {}
         }
+        i += len;
     }
     if let Some(s) = run_start {
         units.push(Unit { start: s, end, sentence, token });
