@@ -24,7 +24,9 @@ fn parse_args() -> Opts {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--lexicon" => o.lexicon = args.next().map(PathBuf::from),
-            "--threads" => o.threads = args.next().filter(|s| s != "none").map(|s| s.split(',').map(|n| n.parse().expect("--threads N[,N]")).collect()).unwrap_or_default(),
+            "--threads" => {
+                o.threads = args.next().filter(|s| s != "none").map(|s| s.split(',').map(|n| n.parse().expect("--threads N[,N]")).collect()).unwrap_or_default()
+            }
             "--reps" => o.reps = args.next().and_then(|s| s.parse().ok()).unwrap_or(3),
             // `cargo bench` adds `--bench`; ignore flags we do not know.
             s if s.starts_with("--") => {}
@@ -43,9 +45,7 @@ fn load_texts(path: &PathBuf) -> Vec<String> {
 }
 
 fn checksum(coded: &[tema::Coded]) -> u64 {
-    coded.iter().enumerate().fold(0u64, |acc, (i, c)| {
-        c.themes.iter().fold(acc, |a, &t| a.wrapping_mul(31).wrapping_add((i as u64) ^ (t as u64 + 1)))
-    })
+    coded.iter().enumerate().fold(0u64, |acc, (i, c)| c.themes.iter().fold(acc, |a, &t| a.wrapping_mul(31).wrapping_add((i as u64) ^ (t as u64 + 1))))
 }
 
 /// CPU seconds (user + system) of this process so far, from /proc (Linux); 0 elsewhere.

@@ -65,7 +65,9 @@ fn compile(c: &mut Criterion) {
     match Lexicon::load(&synth) {
         Ok(lex) => {
             let rules = lex.rules.len();
-            g.bench_function(format!("synthetic_{rules}"), |b| b.iter_batched(|| lex.clone(), |lex| Engine::new(lex).expect("compiles"), BatchSize::LargeInput));
+            g.bench_function(format!("synthetic_{rules}"), |b| {
+                b.iter_batched(|| lex.clone(), |lex| Engine::new(lex).expect("compiles"), BatchSize::LargeInput)
+            });
         }
         Err(_) => eprintln!("compile/synthetic skipped: no {} (run scripts/synth_lexicon.py)", synth.display()),
     }

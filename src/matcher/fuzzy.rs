@@ -249,9 +249,7 @@ mod tests {
         }
         let (ra, rb) = (&a[prefix..], &b[prefix..]);
         match la.cmp(&lb) {
-            std::cmp::Ordering::Equal => {
-                ra[1..] == rb[1..] || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
-            }
+            std::cmp::Ordering::Equal => ra[1..] == rb[1..] || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..]),
             std::cmp::Ordering::Greater => ra[1..] == *rb,
             std::cmp::Ordering::Less => *ra == rb[1..],
         }

@@ -230,12 +230,14 @@ impl Matcher {
                     .prefilter(false)
                     .kind((ac_patterns.len() <= DFA_MAX_PATTERNS).then_some(AhoCorasickKind::DFA))
                     .build(&ac_patterns)
-                    .map_err(|e| crate::lexicon::LexiconErrors(vec![crate::lexicon::LexiconError {
-                        file: lexicon.name.clone(),
-                        line: 0,
-                        rule: None,
-                        message: format!("cannot build the compound matcher: {e}"),
-                    }]))?,
+                    .map_err(|e| {
+                        crate::lexicon::LexiconErrors(vec![crate::lexicon::LexiconError {
+                            file: lexicon.name.clone(),
+                            line: 0,
+                            rule: None,
+                            message: format!("cannot build the compound matcher: {e}"),
+                        }])
+                    })?,
             )
         };
 

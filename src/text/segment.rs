@@ -12,7 +12,7 @@
 
 /// Word-break property (UAX #29 table 3) of the characters this fast path accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum W {
+enum Wb {
     Any,
     Cr,
     Lf,
@@ -29,7 +29,7 @@ enum W {
 
 /// Sentence-break property (UAX #29 table 4) of the characters this fast path accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum S {
+enum Sb {
     Other,
     Cr,
     Lf,
@@ -47,36 +47,36 @@ enum S {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CharCat {
     pos: u32,
-    w: W,
-    s: S,
+    w: Wb,
+    s: Sb,
 }
 
-const fn ascii_cat(b: u8) -> (W, S) {
+const fn ascii_cat(b: u8) -> (Wb, Sb) {
     match b {
-        b'\n' => (W::Lf, S::Lf),
-        b'\r' => (W::Cr, S::Cr),
-        0x0B | 0x0C => (W::Newline, S::Sp),
-        b'\t' => (W::Any, S::Sp),
-        b' ' => (W::WSegSpace, S::Sp),
-        b'!' | b'?' => (W::Any, S::STerm),
-        b'"' => (W::Any, S::Close), // Double_Quote only matters after Hebrew letters
-        b'\'' => (W::SingleQuote, S::Close),
-        b'(' | b')' | b'[' | b']' | b'{' | b'}' => (W::Any, S::Close),
-        b',' => (W::MidNum, S::SContinue),
-        b'-' => (W::Any, S::SContinue),
-        b'.' => (W::MidNumLet, S::ATerm),
-        b'0'..=b'9' => (W::Numeric, S::Numeric),
-        b':' => (W::MidLetter, S::SContinue),
-        b';' => (W::MidNum, S::SContinue),
-        b'A'..=b'Z' => (W::ALetter, S::Upper),
-        b'a'..=b'z' => (W::ALetter, S::Lower),
-        b'_' => (W::ExtendNumLet, S::Other),
-        _ => (W::Any, S::Other),
+        b'\n' => (Wb::Lf, Sb::Lf),
+        b'\r' => (Wb::Cr, Sb::Cr),
+        0x0B | 0x0C => (Wb::Newline, Sb::Sp),
+        b'\t' => (Wb::Any, Sb::Sp),
+        b' ' => (Wb::WSegSpace, Sb::Sp),
+        b'!' | b'?' => (Wb::Any, Sb::STerm),
+        b'"' => (Wb::Any, Sb::Close), // Double_Quote only matters after Hebrew letters
+        b'\'' => (Wb::SingleQuote, Sb::Close),
+        b'(' | b')' | b'[' | b']' | b'{' | b'}' => (Wb::Any, Sb::Close),
+        b',' => (Wb::MidNum, Sb::SContinue),
+        b'-' => (Wb::Any, Sb::SContinue),
+        b'.' => (Wb::MidNumLet, Sb::ATerm),
+        b'0'..=b'9' => (Wb::Numeric, Sb::Numeric),
+        b':' => (Wb::MidLetter, Sb::SContinue),
+        b';' => (Wb::MidNum, Sb::SContinue),
+        b'A'..=b'Z' => (Wb::ALetter, Sb::Upper),
+        b'a'..=b'z' => (Wb::ALetter, Sb::Lower),
+        b'_' => (Wb::ExtendNumLet, Sb::Other),
+        _ => (Wb::Any, Sb::Other),
     }
 }
 
-const ASCII: [(W, S); 128] = {
-    let mut t = [(W::Any, S::Other); 128];
+const ASCII: [(Wb, Sb); 128] = {
+    let mut t = [(Wb::Any, Sb::Other); 128];
     let mut b = 0;
     while b < 128 {
         t[b] = ascii_cat(b as u8);
@@ -86,15 +86,15 @@ const ASCII: [(W, S); 128] = {
 };
 
 /// Properties of a non-ASCII character, or `None` if the fast path does not know it.
-fn other_cat(c: char) -> Option<(W, S)> {
+fn other_cat(c: char) -> Option<(Wb, Sb)> {
     Some(match c {
-        '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{DE}' => (W::ALetter, S::Upper),
-        '\u{DF}'..='\u{F6}' | '\u{F8}'..='\u{FF}' => (W::ALetter, S::Lower),
-        '\u{A0}' => (W::Any, S::Sp),                             // no-break space
-        '\u{AB}' | '\u{BB}' | '\u{201C}'..='\u{201F}' => (W::Any, S::Close), // « » “ ”
-        '\u{2018}' | '\u{2019}' => (W::MidNumLet, S::Close),    // ‘ ’
-        '\u{2013}' | '\u{2014}' => (W::Any, S::SContinue),      // – —
-        '\u{A7}' | '\u{2026}' => (W::Any, S::Other),            // § …
+        '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{DE}' => (Wb::ALetter, Sb::Upper),
+        '\u{DF}'..='\u{F6}' | '\u{F8}'..='\u{FF}' => (Wb::ALetter, Sb::Lower),
+        '\u{A0}' => (Wb::Any, Sb::Sp),                                         // no-break space
+        '\u{AB}' | '\u{BB}' | '\u{201C}'..='\u{201F}' => (Wb::Any, Sb::Close), // « » “ ”
+        '\u{2018}' | '\u{2019}' => (Wb::MidNumLet, Sb::Close),                 // ‘ ’
+        '\u{2013}' | '\u{2014}' => (Wb::Any, Sb::SContinue),                   // – —
+        '\u{A7}' | '\u{2026}' => (Wb::Any, Sb::Other),                         // § …
         _ => return None,
     })
 }
@@ -125,12 +125,7 @@ fn categorize(text: &str, cats: &mut Vec<CharCat>) -> bool {
 /// starts_with_letter_or_digit)` for each word segment in order and pushes sentence
 /// ranges. Returns `false`, having produced nothing, when `text` has a character outside
 /// the fast alphabet. Texts longer than `u32::MAX` bytes also take the slow path.
-pub(crate) fn segment(
-    text: &str,
-    cats: &mut Vec<CharCat>,
-    sentences: &mut Vec<(usize, usize)>,
-    mut word: impl FnMut(usize, usize, u32, bool),
-) -> bool {
+pub(crate) fn segment(text: &str, cats: &mut Vec<CharCat>, sentences: &mut Vec<(usize, usize)>, mut word: impl FnMut(usize, usize, u32, bool)) -> bool {
     if text.len() >= u32::MAX as usize || !categorize(text, cats) {
         return false;
     }
@@ -179,8 +174,8 @@ fn sb8(p: &[Part; 4], ahead: &[CharCat]) -> bool {
     }
     for c in ahead {
         match c.s {
-            S::Lower => return true,
-            S::Upper | S::Cr | S::Lf | S::STerm | S::ATerm => return false,
+            Sb::Lower => return true,
+            Sb::Upper | Sb::Cr | Sb::Lf | Sb::STerm | Sb::ATerm => return false,
             _ => {}
         }
     }
@@ -213,22 +208,8 @@ fn sb11(p: &[Part; 4]) -> bool {
     is_saterm(p[idx])
 }
 
-/// The state packed in a `u32`, newest part in the low byte, for the common case.
-/// Terminator parts (CR, LF, ATerm, STerm) have the high bit set.
-fn pack(p: Part) -> u32 {
-    match p {
-        Part::Sot => 0x01,
-        Part::Other => 0x02,
-        Part::UpperLower => 0x03,
-        Part::ClosePlus => 0x04,
-        Part::SpPlus => 0x05,
-        Part::Cr => 0x81,
-        Part::Lf => 0x82,
-        Part::ATerm => 0x84,
-        Part::STerm => 0x88,
-    }
-}
-
+/// The state packed in a `u32`, newest part in the low byte (see `part_of`), for the
+/// common case. Terminator parts (CR, LF, ATerm, STerm) have the high bit set.
 fn unpack(b: u32) -> Part {
     match b & 0xFF {
         0x01 => Part::Sot,
@@ -243,21 +224,21 @@ fn unpack(b: u32) -> Part {
     }
 }
 
-const fn part_of(cat: S) -> u32 {
+const fn part_of(cat: Sb) -> u32 {
     match cat {
-        S::Cr => 0x81,
-        S::Lf => 0x82,
-        S::ATerm => 0x84,
-        S::Upper | S::Lower => 0x03,
-        S::Close => 0x04,
-        S::Sp => 0x05,
-        S::STerm => 0x88,
+        Sb::Cr => 0x81,
+        Sb::Lf => 0x82,
+        Sb::ATerm => 0x84,
+        Sb::Upper | Sb::Lower => 0x03,
+        Sb::Close => 0x04,
+        Sb::Sp => 0x05,
+        Sb::STerm => 0x88,
         _ => 0x02,
     }
 }
 
 /// `advance` on the packed state.
-fn advance_packed(state: u32, cat: S) -> u32 {
+fn advance_packed(state: u32, cat: Sb) -> u32 {
     let part = part_of(cat);
     if state & 0xFF == part && (part == 0x04 || part == 0x05) {
         state
@@ -285,15 +266,15 @@ fn sentence_breaks(cats: &[CharCat], mut brk: impl FnMut(usize)) {
         let before = [unpack(packed_before >> 24), unpack(packed_before >> 16), unpack(packed_before >> 8), unpack(packed_before)];
         let last = before[3];
         let is_break = match cat {
-            S::Lf if last == Part::Cr => false,                                 // SB3
-            _ if matches!(last, Part::Cr | Part::Lf) => true,                   // SB4
-            S::Numeric if last == Part::ATerm => false,                         // SB6
-            S::Upper if before[2] == Part::UpperLower && last == Part::ATerm => false, // SB7
-            _ if sb8(&before, &cats[k..]) => false,                             // SB8
-            S::SContinue | S::STerm | S::ATerm if sb8a(&before) => false,       // SB8a
-            S::Close | S::Sp | S::Cr | S::Lf if sb9(&before) => false,          // SB9
-            S::Sp | S::Cr | S::Lf if sb8a(&before) => false,                    // SB10
-            _ => sb11(&before),                                                 // SB11, SB998
+            Sb::Lf if last == Part::Cr => false,                                        // SB3
+            _ if matches!(last, Part::Cr | Part::Lf) => true,                           // SB4
+            Sb::Numeric if last == Part::ATerm => false,                                // SB6
+            Sb::Upper if before[2] == Part::UpperLower && last == Part::ATerm => false, // SB7
+            _ if sb8(&before, &cats[k..]) => false,                                     // SB8
+            Sb::SContinue | Sb::STerm | Sb::ATerm if sb8a(&before) => false,            // SB8a
+            Sb::Close | Sb::Sp | Sb::Cr | Sb::Lf if sb9(&before) => false,              // SB9
+            Sb::Sp | Sb::Cr | Sb::Lf if sb8a(&before) => false,                         // SB10
+            _ => sb11(&before),                                                         // SB11, SB998
         };
         if is_break {
             brk(k);
@@ -316,33 +297,29 @@ fn word_segments(cats: &[CharCat], end: usize, sentence: u32, word: &mut impl Fn
         let first = cats[k].w;
         k += 1;
         match first {
-            W::Cr => {
-                if wcat(k) == Some(W::Lf) {
-                    k += 1; // WB3
-                }
-            }
-            W::WSegSpace => {
-                while wcat(k) == Some(W::WSegSpace) {
+            Wb::Cr if wcat(k) == Some(Wb::Lf) => k += 1, // WB3
+            Wb::WSegSpace => {
+                while wcat(k) == Some(Wb::WSegSpace) {
                     k += 1; // WB3d
                 }
             }
-            W::ALetter | W::Numeric | W::ExtendNumLet => {
+            Wb::ALetter | Wb::Numeric | Wb::ExtendNumLet => {
                 let mut last = first;
                 while let Some(next) = wcat(k) {
                     match (last, next) {
                         // WB5, WB8, WB9, WB10, WB13a, WB13b
-                        (_, W::ALetter | W::Numeric | W::ExtendNumLet) => {
+                        (_, Wb::ALetter | Wb::Numeric | Wb::ExtendNumLet) => {
                             last = next;
                             k += 1;
                         }
                         // WB6, WB7: letter (mid) letter
-                        (W::ALetter, W::MidLetter | W::MidNumLet | W::SingleQuote) if wcat(k + 1) == Some(W::ALetter) => {
-                            last = W::ALetter;
+                        (Wb::ALetter, Wb::MidLetter | Wb::MidNumLet | Wb::SingleQuote) if wcat(k + 1) == Some(Wb::ALetter) => {
+                            last = Wb::ALetter;
                             k += 2;
                         }
                         // WB11, WB12: digit (mid) digit
-                        (W::Numeric, W::MidNum | W::MidNumLet | W::SingleQuote) if wcat(k + 1) == Some(W::Numeric) => {
-                            last = W::Numeric;
+                        (Wb::Numeric, Wb::MidNum | Wb::MidNumLet | Wb::SingleQuote) if wcat(k + 1) == Some(Wb::Numeric) => {
+                            last = Wb::Numeric;
                             k += 2;
                         }
                         _ => break,
@@ -352,7 +329,7 @@ fn word_segments(cats: &[CharCat], end: usize, sentence: u32, word: &mut impl Fn
             // LF, Newline and everything else: a segment of one character (WB3a, WB999).
             _ => {}
         }
-        word(pos(start), pos(k), sentence, matches!(first, W::ALetter | W::Numeric));
+        word(pos(start), pos(k), sentence, matches!(first, Wb::ALetter | Wb::Numeric));
     }
 }
 
@@ -413,9 +390,7 @@ mod tests {
     }
 
     fn alphabet() -> impl Strategy<Value = String> {
-        let chars: Vec<char> = "aAbZæØåÉé0 9 .,;:'\"!?-_()[]{}\t\r\n\x0B\x0C\u{A0}«»“”‘’–—…§+/@#"
-            .chars()
-            .collect();
+        let chars: Vec<char> = "aAbZæØåÉé0 9 .,;:'\"!?-_()[]{}\t\r\n\x0B\x0C\u{A0}«»“”‘’–—…§+/@#".chars().collect();
         proptest::collection::vec(proptest::sample::select(chars), 0..40).prop_map(|v| v.into_iter().collect())
     }
 

@@ -197,12 +197,7 @@ fn segment_uax(text: &str, out: &mut Tokens) {
     for (si, (sstart, sentence)) in text.split_sentence_bound_indices().enumerate() {
         out.sentences.push((sstart, sstart + sentence.len()));
         for (wstart, seg) in sentence.split_word_bound_indices() {
-            out.segments.push(Segment {
-                start: sstart + wstart,
-                end: sstart + wstart + seg.len(),
-                class: classify(seg),
-                sentence: si as u32,
-            });
+            out.segments.push(Segment { start: sstart + wstart, end: sstart + wstart + seg.len(), class: classify(seg), sentence: si as u32 });
         }
     }
 }
