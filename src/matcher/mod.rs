@@ -17,7 +17,7 @@ pub mod glob;
 
 use crate::lexicon::{ElemKind, Lexicon, Pattern, RuleKind, Step};
 use crate::text::{fold_into, tokenize, Tokens};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use std::cell::RefCell;
 // Lookup keys are short words: FxHash is several times faster than SipHash for
@@ -26,6 +26,10 @@ use rustc_hash::FxHashMap as HashMap;
 
 /// Minimum letters of the other part of a compound (`nav*` must not match `navn`).
 pub const MIN_PART: usize = 3;
+
+/// Up to this many compound pieces the Aho-Corasick automaton is a DFA (fast, but its
+/// size grows with the patterns); above, aho-corasick picks (a contiguous NFA).
+const DFA_MAX_PATTERNS: usize = 5_000;
 
 type ElemId = u32;
 
@@ -80,6 +84,8 @@ pub struct Matcher {
     exact: HashMap<String, Vec<ElemId>>,
     /// case-sensitive first parts: (form, element)
     exact_first: Vec<(String, ElemId)>,
+    /// first bytes of the `exact` and `exact_first` forms
+    exact_first_bytes: [bool; 256],
     /// compound pieces; `ac_info[pattern]` says which element and how
     ac: Option<AhoCorasick>,
     ac_info: Vec<(ElemId, Role)>,
@@ -209,19 +215,31 @@ impl Matcher {
                 }
             }
         }
+        let mut exact_first_bytes = [false; 256];
+        for form in exact.keys().chain(exact_first.iter().map(|(f, _)| f)) {
+            if let Some(&b) = form.as_bytes().first() {
+                exact_first_bytes[b as usize] = true;
+            }
+        }
         let ac = if ac_patterns.is_empty() {
             None
         } else {
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    // Haystacks are single words: a prefilter costs more to start than
+                    // it saves, and a DFA is the fastest automaton while it stays small.
+                    .prefilter(false)
+                    .kind((ac_patterns.len() <= DFA_MAX_PATTERNS).then_some(AhoCorasickKind::DFA))
                     .build(&ac_patterns)
-                    .map_err(|e| crate::lexicon::LexiconErrors(vec![crate::lexicon::LexiconError {
-                        file: lexicon.name.clone(),
-                        line: 0,
-                        rule: None,
-                        message: format!("cannot build the compound matcher: {e}"),
-                    }]))?,
+                    .map_err(|e| {
+                        crate::lexicon::LexiconErrors(vec![crate::lexicon::LexiconError {
+                            file: lexicon.name.clone(),
+                            line: 0,
+                            rule: None,
+                            message: format!("cannot build the compound matcher: {e}"),
+                        }])
+                    })?,
             )
         };
 
@@ -235,7 +253,7 @@ impl Matcher {
         }
 
         let glob = glob::GlobMatcher::compile(&lexicon)?;
-        Ok(Matcher { lexicon, elem_forms, whole, exact, exact_first, ac, ac_info, fuzzy, tokpats, rules, by_first_elem, regexes, glob })
+        Ok(Matcher { lexicon, elem_forms, whole, exact, exact_first, exact_first_bytes, ac, ac_info, fuzzy, tokpats, rules, by_first_elem, regexes, glob })
     }
 
     pub fn lexicon(&self) -> &Lexicon {
@@ -375,7 +393,8 @@ impl Matcher {
         if let Some(list) = self.whole.get(folded) {
             list.iter().for_each(|&e| add(e));
         }
-        if !self.exact.is_empty() {
+        // Case-sensitive forms (`=NAV`): only units whose first byte starts one of them.
+        if self.exact_first_bytes[original.as_bytes()[0] as usize] {
             if let Some(list) = self.exact.get(original) {
                 list.iter().for_each(|&e| add(e));
             }

@@ -10,10 +10,14 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 /// `ae oe aa ae oe`, and other Latin accents removed (`é` -> `e`).
 pub fn fold_into(word: &str, out: &mut String) {
     if word.is_ascii() {
-        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        let from = out.len();
+        out.push_str(word);
+        out[from..].make_ascii_lowercase();
         return;
     }
-    if is_nfc_quick(word.chars()) == IsNormalized::Yes {
+    // Below U+0300 every character is already NFC (the lead bytes of U+0300 and up are
+    // 0xCC or more), so the usual Latin text skips the normalisation check.
+    if word.bytes().all(|b| b < 0xCC) || is_nfc_quick(word.chars()) == IsNormalized::Yes {
         fold_chars(word.chars(), out);
     } else {
         // Decomposed input (å as a + U+030A): compose first so the fold sees one letter.

@@ -1,5 +1,6 @@
 //! Text stages: fold (how spellings compare) and tokenize (where words are).
 pub mod fold;
+mod segment;
 pub mod tokenize;
 
 pub use fold::{fold, fold_into};

@@ -1,0 +1,410 @@
+//! A fast path for UAX #29 sentence and word boundaries on everyday text.
+//!
+//! unicode-segmentation looks every character up in large range tables (a binary search
+//! per character, twice: sentences and words), which was the largest cost of coding an
+//! answer. Most answers use only ASCII, the Latin-1 letters (æ ø å é ...) and a few
+//! typographic marks (« » ’ – …). For text made only of those characters this module
+//! gives *exactly* the boundaries unicode-segmentation 1.13 gives: the sentence rules are
+//! a port of its state machine, the word rules are the subset of its state machine that
+//! these characters can reach (no Extend/Format/ZWJ, Hebrew, Katakana, emoji or regional
+//! indicators). Any other character makes [`segment`] return `false`, and the caller
+//! uses unicode-segmentation. Tests check both paths agree on random and real text.
+
+/// Word-break property (UAX #29 table 3) of the characters this fast path accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wb {
+    Any,
+    Cr,
+    Lf,
+    Newline,
+    WSegSpace,
+    ALetter,
+    Numeric,
+    ExtendNumLet,
+    MidLetter,
+    MidNum,
+    MidNumLet,
+    SingleQuote,
+}
+
+/// Sentence-break property (UAX #29 table 4) of the characters this fast path accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sb {
+    Other,
+    Cr,
+    Lf,
+    Sp,
+    Lower,
+    Upper,
+    Numeric,
+    ATerm,
+    STerm,
+    Close,
+    SContinue,
+}
+
+/// One character of the text: byte offset and both properties.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CharCat {
+    pos: u32,
+    w: Wb,
+    s: Sb,
+}
+
+const fn ascii_cat(b: u8) -> (Wb, Sb) {
+    match b {
+        b'\n' => (Wb::Lf, Sb::Lf),
+        b'\r' => (Wb::Cr, Sb::Cr),
+        0x0B | 0x0C => (Wb::Newline, Sb::Sp),
+        b'\t' => (Wb::Any, Sb::Sp),
+        b' ' => (Wb::WSegSpace, Sb::Sp),
+        b'!' | b'?' => (Wb::Any, Sb::STerm),
+        b'"' => (Wb::Any, Sb::Close), // Double_Quote only matters after Hebrew letters
+        b'\'' => (Wb::SingleQuote, Sb::Close),
+        b'(' | b')' | b'[' | b']' | b'{' | b'}' => (Wb::Any, Sb::Close),
+        b',' => (Wb::MidNum, Sb::SContinue),
+        b'-' => (Wb::Any, Sb::SContinue),
+        b'.' => (Wb::MidNumLet, Sb::ATerm),
+        b'0'..=b'9' => (Wb::Numeric, Sb::Numeric),
+        b':' => (Wb::MidLetter, Sb::SContinue),
+        b';' => (Wb::MidNum, Sb::SContinue),
+        b'A'..=b'Z' => (Wb::ALetter, Sb::Upper),
+        b'a'..=b'z' => (Wb::ALetter, Sb::Lower),
+        b'_' => (Wb::ExtendNumLet, Sb::Other),
+        _ => (Wb::Any, Sb::Other),
+    }
+}
+
+const ASCII: [(Wb, Sb); 128] = {
+    let mut t = [(Wb::Any, Sb::Other); 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = ascii_cat(b as u8);
+        b += 1;
+    }
+    t
+};
+
+/// Properties of a non-ASCII character, or `None` if the fast path does not know it.
+fn other_cat(c: char) -> Option<(Wb, Sb)> {
+    Some(match c {
+        '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{DE}' => (Wb::ALetter, Sb::Upper),
+        '\u{DF}'..='\u{F6}' | '\u{F8}'..='\u{FF}' => (Wb::ALetter, Sb::Lower),
+        '\u{A0}' => (Wb::Any, Sb::Sp),                                         // no-break space
+        '\u{AB}' | '\u{BB}' | '\u{201C}'..='\u{201F}' => (Wb::Any, Sb::Close), // « » “ ”
+        '\u{2018}' | '\u{2019}' => (Wb::MidNumLet, Sb::Close),                 // ‘ ’
+        '\u{2013}' | '\u{2014}' => (Wb::Any, Sb::SContinue),                   // – —
+        '\u{A7}' | '\u{2026}' => (Wb::Any, Sb::Other),                         // § …
+        _ => return None,
+    })
+}
+
+/// Fills `cats` with the properties of every character; `false` if one is unknown.
+fn categorize(text: &str, cats: &mut Vec<CharCat>) -> bool {
+    cats.clear();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            let (w, s) = ASCII[b as usize];
+            cats.push(CharCat { pos: i as u32, w, s });
+            i += 1;
+        } else {
+            let c = text[i..].chars().next().expect("char boundary");
+            let Some((w, s)) = other_cat(c) else { return false };
+            cats.push(CharCat { pos: i as u32, w, s });
+            i += c.len_utf8();
+        }
+    }
+    true
+}
+
+/// Sentence and word segments of `text`, exactly as unicode-segmentation would give
+/// them (words are split inside each sentence). Calls `word(start, end, sentence,
+/// starts_with_letter_or_digit)` for each word segment in order and pushes sentence
+/// ranges. Returns `false`, having produced nothing, when `text` has a character outside
+/// the fast alphabet. Texts longer than `u32::MAX` bytes also take the slow path.
+pub(crate) fn segment(text: &str, cats: &mut Vec<CharCat>, sentences: &mut Vec<(usize, usize)>, mut word: impl FnMut(usize, usize, u32, bool)) -> bool {
+    if text.len() >= u32::MAX as usize || !categorize(text, cats) {
+        return false;
+    }
+    let end = text.len();
+    let pos = |k: usize| cats.get(k).map_or(end, |c| c.pos as usize);
+    let mut first = 0;
+    sentence_breaks(cats, |k| {
+        let si = sentences.len() as u32;
+        sentences.push((pos(first), pos(k)));
+        word_segments(&cats[first..k], pos(k), si, &mut word);
+        first = k;
+    });
+    true
+}
+
+// ---------------------------------------------------------------------------------
+// Sentences: a port of unicode-segmentation's `SentenceBreaks` (src/sentence.rs), whose
+// state is the last four collapsed parts of the text (a run of Close or of Sp is one
+// part). The state is kept packed in a u32 and unpacked only near a terminator.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Sot,
+    Other,
+    Cr,
+    Lf,
+    ATerm,
+    UpperLower,
+    ClosePlus,
+    SpPlus,
+    STerm,
+}
+
+fn is_saterm(p: Part) -> bool {
+    p == Part::STerm || p == Part::ATerm
+}
+
+/// SB8: ATerm Close* Sp* × ( ¬(OLetter | Upper | Lower | ParaSep | SATerm) )* Lower
+fn sb8(p: &[Part; 4], ahead: &[CharCat]) -> bool {
+    let mut idx = if p[3] == Part::SpPlus { 2 } else { 3 };
+    if p[idx] == Part::ClosePlus {
+        idx -= 1;
+    }
+    if p[idx] != Part::ATerm {
+        return false;
+    }
+    for c in ahead {
+        match c.s {
+            Sb::Lower => return true,
+            Sb::Upper | Sb::Cr | Sb::Lf | Sb::STerm | Sb::ATerm => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// SATerm Close* Sp*
+fn sb8a(p: &[Part; 4]) -> bool {
+    let mut idx = if p[3] == Part::SpPlus { 2 } else { 3 };
+    if p[idx] == Part::ClosePlus {
+        idx -= 1;
+    }
+    is_saterm(p[idx])
+}
+
+/// SATerm Close*
+fn sb9(p: &[Part; 4]) -> bool {
+    is_saterm(p[if p[3] == Part::ClosePlus { 2 } else { 3 }])
+}
+
+/// SATerm Close* Sp* ParaSep?
+fn sb11(p: &[Part; 4]) -> bool {
+    let mut idx = if matches!(p[3], Part::Cr | Part::Lf) { 2 } else { 3 };
+    if p[idx] == Part::SpPlus {
+        idx -= 1;
+    }
+    if p[idx] == Part::ClosePlus {
+        idx -= 1;
+    }
+    is_saterm(p[idx])
+}
+
+/// The state packed in a `u32`, newest part in the low byte (see `part_of`), for the
+/// common case. Terminator parts (CR, LF, ATerm, STerm) have the high bit set.
+fn unpack(b: u32) -> Part {
+    match b & 0xFF {
+        0x01 => Part::Sot,
+        0x02 => Part::Other,
+        0x03 => Part::UpperLower,
+        0x04 => Part::ClosePlus,
+        0x05 => Part::SpPlus,
+        0x81 => Part::Cr,
+        0x82 => Part::Lf,
+        0x84 => Part::ATerm,
+        _ => Part::STerm,
+    }
+}
+
+const fn part_of(cat: Sb) -> u32 {
+    match cat {
+        Sb::Cr => 0x81,
+        Sb::Lf => 0x82,
+        Sb::ATerm => 0x84,
+        Sb::Upper | Sb::Lower => 0x03,
+        Sb::Close => 0x04,
+        Sb::Sp => 0x05,
+        Sb::STerm => 0x88,
+        _ => 0x02,
+    }
+}
+
+/// `advance` on the packed state.
+fn advance_packed(state: u32, cat: Sb) -> u32 {
+    let part = part_of(cat);
+    if state & 0xFF == part && (part == 0x04 || part == 0x05) {
+        state
+    } else {
+        (state << 8) | part
+    }
+}
+
+/// Calls `brk(k)` with the char index that ends each sentence (the last call is
+/// `cats.len()`); nothing for an empty text.
+fn sentence_breaks(cats: &[CharCat], mut brk: impl FnMut(usize)) {
+    if cats.is_empty() {
+        return;
+    }
+    let mut packed = advance_packed(0x0101_0101, cats[0].s);
+    for k in 1..cats.len() {
+        let cat = cats[k].s;
+        let packed_before = packed;
+        packed = advance_packed(packed, cat);
+        // Every rule below that can break needs a terminator (CR, LF, `.`, `!`, `?`) among
+        // the last three parts; most characters are far from one.
+        if packed_before & 0x0080_8080 == 0 {
+            continue;
+        }
+        let before = [unpack(packed_before >> 24), unpack(packed_before >> 16), unpack(packed_before >> 8), unpack(packed_before)];
+        let last = before[3];
+        let is_break = match cat {
+            Sb::Lf if last == Part::Cr => false,                                        // SB3
+            _ if matches!(last, Part::Cr | Part::Lf) => true,                           // SB4
+            Sb::Numeric if last == Part::ATerm => false,                                // SB6
+            Sb::Upper if before[2] == Part::UpperLower && last == Part::ATerm => false, // SB7
+            _ if sb8(&before, &cats[k..]) => false,                                     // SB8
+            Sb::SContinue | Sb::STerm | Sb::ATerm if sb8a(&before) => false,            // SB8a
+            Sb::Close | Sb::Sp | Sb::Cr | Sb::Lf if sb9(&before) => false,              // SB9
+            Sb::Sp | Sb::Cr | Sb::Lf if sb8a(&before) => false,                         // SB10
+            _ => sb11(&before),                                                         // SB11, SB998
+        };
+        if is_break {
+            brk(k);
+        }
+    }
+    brk(cats.len());
+}
+
+// ---------------------------------------------------------------------------------
+// Words: the part of unicode-segmentation's `UWordBounds` state machine (src/word.rs)
+// that the fast alphabet can reach.
+
+/// Emits the word segments of one sentence (`cats`, ending at byte `end`).
+fn word_segments(cats: &[CharCat], end: usize, sentence: u32, word: &mut impl FnMut(usize, usize, u32, bool)) {
+    let pos = |k: usize| cats.get(k).map_or(end, |c| c.pos as usize);
+    let wcat = |k: usize| cats.get(k).map(|c| c.w);
+    let mut k = 0;
+    while k < cats.len() {
+        let start = k;
+        let first = cats[k].w;
+        k += 1;
+        match first {
+            Wb::Cr if wcat(k) == Some(Wb::Lf) => k += 1, // WB3
+            Wb::WSegSpace => {
+                while wcat(k) == Some(Wb::WSegSpace) {
+                    k += 1; // WB3d
+                }
+            }
+            Wb::ALetter | Wb::Numeric | Wb::ExtendNumLet => {
+                let mut last = first;
+                while let Some(next) = wcat(k) {
+                    match (last, next) {
+                        // WB5, WB8, WB9, WB10, WB13a, WB13b
+                        (_, Wb::ALetter | Wb::Numeric | Wb::ExtendNumLet) => {
+                            last = next;
+                            k += 1;
+                        }
+                        // WB6, WB7: letter (mid) letter
+                        (Wb::ALetter, Wb::MidLetter | Wb::MidNumLet | Wb::SingleQuote) if wcat(k + 1) == Some(Wb::ALetter) => {
+                            last = Wb::ALetter;
+                            k += 2;
+                        }
+                        // WB11, WB12: digit (mid) digit
+                        (Wb::Numeric, Wb::MidNum | Wb::MidNumLet | Wb::SingleQuote) if wcat(k + 1) == Some(Wb::Numeric) => {
+                            last = Wb::Numeric;
+                            k += 2;
+                        }
+                        _ => break,
+                    }
+                }
+            }
+            // LF, Newline and everything else: a segment of one character (WB3a, WB999).
+            _ => {}
+        }
+        word(pos(start), pos(k), sentence, matches!(first, Wb::ALetter | Wb::Numeric));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    type Segs = (Vec<(usize, usize)>, Vec<(usize, usize, u32)>);
+
+    fn fast(text: &str) -> Option<Segs> {
+        let (mut cats, mut sentences, mut words) = (Vec::new(), Vec::new(), Vec::new());
+        segment(text, &mut cats, &mut sentences, |s, e, si, _| words.push((s, e, si))).then_some((sentences, words))
+    }
+
+    fn uax(text: &str) -> Segs {
+        let (mut sentences, mut words) = (Vec::new(), Vec::new());
+        for (si, (ss, s)) in text.split_sentence_bound_indices().enumerate() {
+            sentences.push((ss, ss + s.len()));
+            for (ws, w) in s.split_word_bound_indices() {
+                words.push((ss + ws, ss + ws + w.len(), si as u32));
+            }
+        }
+        (sentences, words)
+    }
+
+    fn agree(text: &str) {
+        if let Some(f) = fast(text) {
+            assert_eq!(f, uax(text), "text: {text:?}");
+        }
+    }
+
+    #[test]
+    fn everyday_text_takes_the_fast_path_and_agrees() {
+        for t in [
+            "",
+            "Mangel på boliger. Samarbeidet med NAV er tungt!",
+            "f.eks. nav.no og NAV's kontor, 12,5 % (ca.) «bra»",
+            "Hei.\r\n\r\nNy linje.  To  mellomrom. a.B. U.S.A. er. Ok?! «Ja.» Han sa: «nei».",
+            "kl. 10.30 - 15:00; 1.000,50 kr ... ja... Nei.. ok",
+            "snake_case __x 3_a a_3 _ 'quoted' ’tis naboens’ x’y",
+            "ÆØÅ æøå é. Ære være – ja — nei … § 6A",
+            "tab\there\x0Bvt\x0Cff end. \u{A0}nbsp. Ja",
+            "«Sitat.» Neste setning. (Parentes.) [klammer.] {x.} \"q.\" 'y.'",
+            "3.a 3.A a.3 A.3 ... .a .A ,a ;b :c",
+        ] {
+            assert!(fast(t).is_some(), "{t:?} should take the fast path");
+            agree(t);
+        }
+    }
+
+    #[test]
+    fn unknown_characters_take_the_slow_path() {
+        for t in ["smil 😀", "a\u{030A}", "Україна", "soft\u{AD}hyphen", "µ"] {
+            assert!(fast(t).is_none(), "{t:?}");
+        }
+    }
+
+    fn alphabet() -> impl Strategy<Value = String> {
+        let chars: Vec<char> = "aAbZæØåÉé0 9 .,;:'\"!?-_()[]{}\t\r\n\x0B\x0C\u{A0}«»“”‘’–—…§+/@#".chars().collect();
+        proptest::collection::vec(proptest::sample::select(chars), 0..40).prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn fast_path_agrees_with_unicode_segmentation(text in alphabet()) {
+            prop_assert!(fast(&text).is_some());
+            agree(&text);
+        }
+
+        #[test]
+        fn any_text_agrees_or_falls_back(text in "\\PC{0,30}") {
+            agree(&text);
+        }
+    }
+}
