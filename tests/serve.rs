@@ -28,7 +28,9 @@ fn default_server() -> Running {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::new_with_config(ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(60))).build())
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(60))).build(),
+    )
 }
 
 /// (status, JSON body) of a POST with `Content-Type: application/json`.
@@ -288,7 +290,9 @@ fn body_over_the_limit_is_413_then_the_server_still_serves() {
     assert_eq!((status, error_code(&v)), (413, "payload_too_large"));
     assert!(v["error"]["message"].as_str().unwrap().contains("1000"));
     // Chunked, so no Content-Length to refuse early: the limit holds while reading.
-    let mut req = b"POST /v1/count HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
+    let mut req =
+        b"POST /v1/count HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            .to_vec();
     for chunk in big.as_bytes().chunks(300) {
         req.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
         req.extend_from_slice(chunk);
@@ -319,7 +323,10 @@ fn text_over_the_char_limit_is_422_counting_characters_not_bytes() {
     // 10 characters, 20 bytes: allowed.
     let (status, v) = post(&s.url("/v1/classify"), json!({ "texts": ["ææææææææææ"] }).to_string());
     assert_eq!(status, 200, "{v}");
-    let (status, v) = post(&s.url("/v1/classify"), json!({ "items": [{ "id": "ok", "text": "kort" }, { "id": "lang", "text": "ærlig talt for langt" }] }).to_string());
+    let (status, v) = post(
+        &s.url("/v1/classify"),
+        json!({ "items": [{ "id": "ok", "text": "kort" }, { "id": "lang", "text": "ærlig talt for langt" }] }).to_string(),
+    );
     assert_eq!((status, error_code(&v)), (422, "text_too_long"));
     let msg = v["error"]["message"].as_str().unwrap();
     assert!(msg.contains("answer 2") && msg.contains("lang") && msg.contains("20 characters"), "{msg}");
@@ -400,7 +407,8 @@ fn coding_that_takes_too_long_is_503_and_the_server_recovers() {
         inline_max_bytes: 0,
         ..Config::default()
     });
-    let texts: Vec<String> = (0..10_000).map(|i| format!("Svar {i}: kommunen mangler boliger, tolker og plasser i barnehagen for familiene")).collect();
+    let texts: Vec<String> =
+        (0..10_000).map(|i| format!("Svar {i}: kommunen mangler boliger, tolker og plasser i barnehagen for familiene")).collect();
     let body = json!({ "texts": texts }).to_string();
     // The body is sent at once, so the time limit runs out while coding (503),
     // unless the machine is so slow that reading it already took 20 ms (408).
@@ -546,7 +554,12 @@ impl Proc {
             }
         });
         let line = rx.recv_timeout(Duration::from_secs(30)).expect("the server prints its address");
-        let addr = line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).and_then(|a| a.parse().ok()).unwrap_or_else(|| panic!("{line}"));
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("{line}"));
         Proc { child, addr, stderr: rx }
     }
     fn url(&self, path: &str) -> String {
@@ -596,7 +609,10 @@ fn sigterm_lets_the_request_in_flight_finish() {
     let body = r#"{"texts":["Det er mangel på boliger."]}"#;
     let mut conn = TcpStream::connect(p.addr).unwrap();
     conn.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let head = format!("POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    let head = format!(
+        "POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
     conn.write_all(head.as_bytes()).unwrap();
     conn.write_all(&body.as_bytes()[..10]).unwrap();
     // The request is in flight (half its body sent) when SIGTERM arrives.
@@ -657,7 +673,10 @@ fn admin_token_comes_from_the_environment() {
 fn binary_rejects_a_broken_lexicon_at_start_and_bad_flags() {
     let dir = tempfile::tempdir().unwrap();
     write_lexicon(dir.path(), LEXICON_BROKEN);
-    let out = Command::new(env!("CARGO_BIN_EXE_tema")).args(["--lexicon", dir.path().to_str().unwrap(), "serve", "--addr", "127.0.0.1:0"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tema"))
+        .args(["--lexicon", dir.path().to_str().unwrap(), "serve", "--addr", "127.0.0.1:0"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no `term` lines"));
     let out = Command::new(env!("CARGO_BIN_EXE_tema")).args(["serve", "--addr", "127.0.0.1:0", "--timeout", "0"]).output().unwrap();
@@ -665,4 +684,16 @@ fn binary_rejects_a_broken_lexicon_at_start_and_bad_flags() {
     let out = Command::new(env!("CARGO_BIN_EXE_tema")).args(["serve", "--addr", "not-an-address"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot listen on not-an-address"));
+}
+
+#[test]
+fn bodies_over_axums_own_2_mb_default_are_accepted_up_to_our_limit() {
+    let s = default_server();
+    let long = "Vi har for få boliger. ".repeat(4000); // 92,000 characters
+    let texts = vec![long; 24];
+    let body = json!({ "texts": texts }).to_string();
+    assert!(body.len() > 2 * 1024 * 1024, "{}", body.len());
+    let (status, v) = post(&s.url("/v1/count"), &body);
+    assert_eq!(status, 200, "{v}");
+    assert_eq!((v["n"].as_u64(), v["themes"][0]["id"].as_str(), v["themes"][0]["count"].as_u64()), (Some(24), Some("bolig"), Some(24)));
 }

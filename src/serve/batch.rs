@@ -46,12 +46,18 @@ impl Batch {
 /// shape or over the item and text limits.
 pub fn parse(body: &[u8], limits: &Limits) -> Result<Batch, ApiError> {
     let text = std::str::from_utf8(body).map_err(|e| {
-        ApiError::bad_request("invalid_utf8", format!("the body is not valid UTF-8 (at byte {}); send JSON encoded as UTF-8", e.valid_up_to()))
+        ApiError::bad_request(
+            "invalid_utf8",
+            format!("the body is not valid UTF-8 (at byte {}); send JSON encoded as UTF-8", e.valid_up_to()),
+        )
     })?;
     let req: Request = serde_json::from_str(text).map_err(|e| {
         let msg = format!("{e}");
         match e.classify() {
-            serde_json::error::Category::Data => ApiError::unprocessable("invalid_request", format!("{msg}; expected {{\"texts\": [\"...\"]}} or {{\"items\": [{{\"id\": \"...\", \"text\": \"...\"}}]}}")),
+            serde_json::error::Category::Data => ApiError::unprocessable(
+                "invalid_request",
+                format!("{msg}; expected {{\"texts\": [\"...\"]}} or {{\"items\": [{{\"id\": \"...\", \"text\": \"...\"}}]}}"),
+            ),
             _ => ApiError::bad_request("invalid_json", format!("malformed JSON: {msg}")),
         }
     })?;
@@ -68,7 +74,10 @@ pub fn parse(body: &[u8], limits: &Limits) -> Result<Batch, ApiError> {
         }
         (Some(_), Some(_)) => return Err(ApiError::unprocessable("invalid_request", "give either `texts` or `items`, not both")),
         (None, None) => {
-            return Err(ApiError::unprocessable("invalid_request", "expected {\"texts\": [\"...\"]} or {\"items\": [{\"id\": \"...\", \"text\": \"...\"}]}"))
+            return Err(ApiError::unprocessable(
+                "invalid_request",
+                "expected {\"texts\": [\"...\"]} or {\"items\": [{\"id\": \"...\", \"text\": \"...\"}]}",
+            ))
         }
     };
     if batch.texts.len() > limits.max_items {

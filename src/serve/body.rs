@@ -19,12 +19,18 @@ pub async fn read_json_body(headers: &HeaderMap, body: Body, max_bytes: usize, d
     }
     match tokio::time::timeout_at(deadline, collect(body, max_bytes, declared)).await {
         Ok(r) => r,
-        Err(_) => Err(ApiError::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", "the request body did not arrive within the time limit")),
+        Err(_) => {
+            Err(ApiError::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", "the request body did not arrive within the time limit"))
+        }
     }
 }
 
 fn too_large(max_bytes: usize) -> ApiError {
-    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the request body is larger than the limit of {max_bytes} bytes; send smaller batches"))
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("the request body is larger than the limit of {max_bytes} bytes; send smaller batches"),
+    )
 }
 
 /// `application/json`, optionally with `charset=utf-8`; anything else is 415.

@@ -67,5 +67,9 @@ pub async fn not_found(uri: axum::http::Uri) -> ApiError {
 
 /// Known path, wrong method: JSON 405 instead of axum's empty body.
 pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", format!("{method} is not allowed on {}; see /openapi.json", uri.path()))
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{method} is not allowed on {}; see /openapi.json", uri.path()),
+    )
 }

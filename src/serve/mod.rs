@@ -110,7 +110,11 @@ fn bind(addr: &str) -> Result<std::net::TcpListener, ServeError> {
 }
 
 /// Serves until `shutdown` completes, then lets in-flight requests finish.
-async fn serve(listener: std::net::TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
+async fn serve(
+    listener: std::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     use axum::serve::ListenerExt;
     let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| ServeError::Io(e.to_string()))?;
     // Small JSON answers: send them at once instead of waiting for Nagle's timer.

@@ -45,7 +45,13 @@ pub fn load_engine(path: Option<&Path>) -> Result<Engine, LexiconErrors> {
 }
 
 impl Shared {
-    pub fn new(engine: Engine, lexicon_path: Option<PathBuf>, limits: Limits, admin_token: Option<String>, inline_max_bytes: usize) -> Self {
+    pub fn new(
+        engine: Engine,
+        lexicon_path: Option<PathBuf>,
+        limits: Limits,
+        admin_token: Option<String>,
+        inline_max_bytes: usize,
+    ) -> Self {
         let engine = RwLock::new(Arc::new(engine));
         Shared { engine, lexicon_path, limits, admin_token, inline_max_bytes, reload_lock: tokio::sync::Mutex::new(()) }
     }
