@@ -8,7 +8,9 @@
 #   SERVE_FLAGS="--workers 1" scripts/loadtest.sh
 #
 # The answers are the 20 of examples/svar.csv (100-answer requests cycle them 5 times);
-# the 1-answer request is the first of them (89 characters, 2 themes).
+# the 1-answer request is the first of them (90 characters).
+# "server CPU" is the server process's user+system time per request (from /proc), a
+# figure that depends less on what else the machine is doing than requests/s does.
 # Installs wrk (apt) if it is missing. Exits non-zero if any request failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,19 +67,24 @@ curl -sf -H 'Content-Type: application/json' --data-binary @"$work/body1.json" "
 echo "tema serve load test: $(nproc) cores, wrk -t1, $DURATION per cell, server flags: ${SERVE_FLAGS:-(defaults)}"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| answers/request | concurrency | requests/s | answers/s | p50 ms | p99 ms | errors |"
-echo "|---:|---:|---:|---:|---:|---:|---:|"
+echo "| answers/request | concurrency | requests/s | answers/s | p50 ms | p99 ms | errors | server CPU µs/request |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+tck=$(getconf CLK_TCK)
+# User + system CPU time of the server so far, in clock ticks (fields 14, 15 of stat).
+server_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 failed=0
 for n in 1 100; do
     # Warm up connections and caches.
     wrk -t1 -c16 -d1s -s "$work/post$n.lua" "$url/v1/classify" >/dev/null
     for c in 1 16 64; do
+        t0=$(server_ticks)
         out=$(wrk -t1 -c"$c" -d"$DURATION" --timeout 10s -s "$work/post$n.lua" "$url/v1/classify")
+        t1=$(server_ticks)
         read -r _ reqs micros p50 p99 errs < <(grep '^RESULT' <<<"$out")
         non2xx=$(grep -o 'Non-2xx or 3xx responses: [0-9]*' <<<"$out" | grep -o '[0-9]*$' || true)
         errs=$((errs + ${non2xx:-0}))
         [ "$errs" -eq 0 ] || failed=1
-        python3 -c "r=$reqs/($micros/1e6); print(f'| $n | $c | {r:,.0f} | {r*$n:,.0f} | $p50 | $p99 | $errs |')"
+        python3 -c "r=$reqs/($micros/1e6); cpu=($t1-$t0)/$tck*1e6/$reqs; print(f'| $n | $c | {r:,.0f} | {r*$n:,.0f} | $p50 | $p99 | $errs | {cpu:,.0f} |')"
     done
 done
 echo
