@@ -193,12 +193,12 @@ fn concurrent_clients_each_get_their_own_answers() {
 #[test]
 fn count_adds_up_like_tema_count() {
     let s = default_server();
-    let texts = ["Det er stor mangel på boliger.", "Bustadmangel og tolk.", "   ", "", "ingenting å melde", "Tolketjenesten er dårlig."];
+    let texts = ["Det er stor mangel på boliger.", "Bustadmangel og tolk.", "   ", "", "ingenting å melde", "Tolketjenesten er dårlig.", "Vet ikke."];
     let (status, v) = post(&s.url("/v1/count"), json!({ "texts": texts }).to_string());
     assert_eq!(status, 200, "{v}");
-    assert_eq!(v["answers"], 6);
+    assert_eq!(v["answers"], 7);
     assert_eq!(v["n"], 4);
-    assert_eq!(v["empty"], 2);
+    assert_eq!(v["missing"], 3, "blank answers and \"Vet ikke.\" are missing");
     assert_eq!(v["no_theme"], 1);
     let themes = v["themes"].as_array().unwrap();
     let count = |id: &str| themes.iter().find(|t| t["id"] == id).unwrap()["count"].as_u64().unwrap();
@@ -210,9 +210,10 @@ fn count_adds_up_like_tema_count() {
     let lexicon_order: Vec<&str> = engine.lexicon().themes.iter().map(|t| t.id.as_str()).collect();
     let got_order: Vec<&str> = themes.iter().map(|t| t["id"].as_str().unwrap()).collect();
     assert_eq!(got_order, lexicon_order);
-    // The same body through /v1/classify: no_theme is the non-empty answers without themes.
+    // The same body through /v1/classify: no_theme is the answered answers without themes.
     let (_, c) = post(&s.url("/v1/classify"), json!({ "texts": texts }).to_string());
-    let uncoded = c["items"].as_array().unwrap().iter().zip(texts).filter(|(i, t)| !t.trim().is_empty() && themes_of(i).is_empty()).count();
+    let answered = |t: &str| !t.trim().is_empty() && t != "Vet ikke.";
+    let uncoded = c["items"].as_array().unwrap().iter().zip(texts).filter(|(i, t)| answered(t) && themes_of(i).is_empty()).count();
     assert_eq!(v["no_theme"], uncoded);
 }
 

@@ -3,7 +3,7 @@
 
 use super::error::ApiError;
 use super::Limits;
-use crate::report::Tally;
+use crate::report::{MissingMarkers, Tally};
 use crate::{Coded, Engine};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -155,10 +155,10 @@ pub fn classify_json(engine: &Engine, batch: &Batch, coded: &[Coded]) -> Vec<u8>
 
 #[derive(Serialize)]
 struct CountOut<'a> {
-    /// All answers in the request (`n` + `empty`).
+    /// All answers in the request (`n` + `missing`).
     answers: usize,
     n: usize,
-    empty: usize,
+    missing: usize,
     no_theme: usize,
     no_theme_share: f64,
     themes: Vec<ThemeCount<'a>>,
@@ -172,19 +172,21 @@ struct ThemeCount<'a> {
     share: f64,
 }
 
-/// Counts as `tema count` makes them (`report::Tally`): N non-empty answers, empty
-/// answers apart, and per theme (lexicon order) count and share of N.
+/// Counts as `tema count` makes them (`report::Tally`): N answered answers, missing
+/// answers (blank, or a marker such as "vet ikke": the CLI's default list) apart, and
+/// per theme (lexicon order) count and share of N.
 pub fn count_json(engine: &Engine, batch: &Batch, coded: &[Coded]) -> Vec<u8> {
     let lex = engine.lexicon();
+    let markers = MissingMarkers::new(crate::report::DEFAULT_MISSING_MARKERS);
     let mut tally = Tally::new(lex.themes.len());
     for (t, c) in batch.texts.iter().zip(coded) {
-        tally.add(t, c);
+        tally.add(markers.is_missing(t), &c.themes);
     }
     let themes = lex.themes.iter().zip(&tally.themes).map(|(th, &n)| ThemeCount { id: &th.id, count: n, share: tally.share(n) }).collect();
     let out = CountOut {
-        answers: tally.n + tally.empty,
+        answers: tally.n + tally.missing,
         n: tally.n,
-        empty: tally.empty,
+        missing: tally.missing,
         no_theme: tally.no_theme,
         no_theme_share: tally.share(tally.no_theme),
         themes,
