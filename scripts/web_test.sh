@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Drives the `tema serve` web page in headless Chromium: types answers, submits, and
-# checks themes, evidence and counts against the API. Saves docs/serve-page.png.
+# checks themes, evidence and counts against the API. Saves a screenshot to $1
+# (default docs/serve-page.png).
 # Installs chromium, chromium-driver (apt) and selenium (pip) if they are missing.
 # Exit status: 0 passed, non-zero failed.
 set -euo pipefail
@@ -28,4 +29,4 @@ if [ -z "$url" ]; then
     cat "$log" >&2
     exit 1
 fi
-python3 tests/web/page_test.py "$url" docs/serve-page.png
+python3 tests/web/page_test.py "$url" "${1:-docs/serve-page.png}"
