@@ -290,12 +290,18 @@ fn find_specials(text: &str, out: &mut Vec<(usize, usize, TokenKind)>) {
 /// Whether `b` has `@`, `://` or `www` (any case): only then can it hold a URL or an
 /// e-mail address. One pass that looks closer only at `@`, `:` and `w`.
 fn memchr_any(b: &[u8]) -> bool {
-    b.iter().enumerate().any(|(i, &c)| match c {
+    // memchr scans many bytes per step; `:` and `w` are rare in answers, so the closer
+    // looks are few.
+    memchr::memchr3_iter(b'@', b':', b'w', b).any(|i| match b[i] {
         b'@' => true,
         b':' => b[i + 1..].starts_with(b"//"),
-        b'w' | b'W' => b.get(i + 1..i + 3).is_some_and(|r| r.eq_ignore_ascii_case(b"ww")),
-        _ => false,
-    })
+        _ => www_at(b, i),
+    }) || memchr::memchr_iter(b'W', b).any(|i| www_at(b, i))
+}
+
+/// `b[i..]` starts with `www` in any case (`b[i]` is a `w` or `W`).
+fn www_at(b: &[u8], i: usize) -> bool {
+    b.get(i + 1..i + 3).is_some_and(|r| r.eq_ignore_ascii_case(b"ww"))
 }
 
 #[cfg(test)]
