@@ -7,11 +7,6 @@ mod cli;
 use clap::Parser;
 use std::process::ExitCode;
 
-// Coding allocates many small short-lived vectors per answer (hits, themes, fields of
-// a record); mimalloc serves them faster than glibc malloc (see BENCHMARKS.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match cli::run(args) {

@@ -16,7 +16,7 @@ pub mod fuzzy;
 pub mod glob;
 
 use crate::lexicon::{ElemKind, Lexicon, Pattern, RuleKind, Step};
-use crate::text::{fold_into, tokenize, Tokens};
+use crate::text::{fold_into, tokenize, tokenize_without_units, Tokens};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use std::cell::RefCell;
@@ -331,12 +331,14 @@ impl Matcher {
 
     fn find_with(&self, text: &str, s: &mut Scratch, out: &mut RawMatches) {
         let Scratch { tokens, folded, buf, unit_elems, unit_start, elems_here, memo } = s;
-        tokenize(text, tokens);
         unit_elems.clear();
         unit_start.clear();
         if self.units_match_nothing {
-            // Only glob (imported) rules: skip folding and looking up every unit.
+            // Only glob (imported) rules: they compare whole tokens, so units are not
+            // even split out, let alone folded and looked up.
+            tokenize_without_units(text, tokens);
         } else {
+            tokenize(text, tokens);
             if memo.owner != self.id || memo.map.len() >= MEMO_MAX {
                 memo.map.clear();
                 memo.elems.clear();
