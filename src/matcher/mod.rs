@@ -551,3 +551,48 @@ impl Matcher {
 fn compound_rest_ok(rest: &str) -> bool {
     rest.chars().nth(MIN_PART - 1).is_some()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(rules: &str) -> Matcher {
+        let text = format!("theme t\nnb T\n{rules}\n");
+        Matcher::compile(Lexicon::from_texts("test", &[("t.tema".into(), text)]).unwrap()).unwrap()
+    }
+
+    fn spans(m: &Matcher, text: &str) -> Vec<(u32, usize, usize, bool)> {
+        let mut v: Vec<_> = m.find(text).terms.iter().map(|h| (h.rule, h.start, h.end, h.fuzzy)).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The per-thread memo belongs to one compiled matcher: another matcher on the same
+    /// thread (also one compiled where a dropped one lived) never sees its entries.
+    #[test]
+    fn unit_memo_never_mixes_matchers() {
+        let text = "boligen og tolken";
+        let a = matcher("term bolig");
+        assert_eq!(spans(&a, text).len(), 1);
+        let b = matcher("term tolk");
+        assert_eq!(spans(&b, text), vec![(0, 11, 17, false)]);
+        drop(a);
+        let c = matcher("term tolk\nterm bolig");
+        assert_eq!(spans(&c, text).len(), 2);
+        assert_eq!(spans(&b, text), vec![(0, 11, 17, false)]);
+    }
+
+    /// A unit found in the memo gives exactly what a fresh lookup gives: whole forms,
+    /// compound parts, case-sensitive forms and typos (used only when nothing else is).
+    #[test]
+    fn memo_hits_equal_fresh_lookups() {
+        let m = matcher("term bolig*\nterm *tolk\nterm =NAV\nterm kvalifisering\nterm nav*\nterm =NAV*");
+        let text = "NAV navet Nav NAVkontoret kvalifisreing Kvalifisreing boligkontoret skjermtolk boligkontoret NAV";
+        let first = spans(&m, text);
+        let again = spans(&m, text);
+        let fresh = std::thread::scope(|s| s.spawn(|| spans(&m, text)).join().unwrap());
+        assert_eq!(first, again);
+        assert_eq!(first, fresh);
+        assert!(first.iter().any(|h| h.3), "the typo is found: {first:?}");
+    }
+}
