@@ -255,7 +255,11 @@ impl GlobMatcher {
                     range
                 }
             };
-            hits.extend(memo.ids[from as usize..to as usize].iter().map(|&g| (ti as u32, g)));
+            hits.extend(
+                memo.ids[from as usize..to as usize]
+                    .iter()
+                    .map(|&g| (ti as u32, g)),
+            );
         }
 
         let toks = &tokens.tokens;
@@ -299,7 +303,8 @@ impl GlobMatcher {
         let from = out.len();
         let bytes = folded.as_bytes();
         self.forward.walk(bytes.iter().copied(), |g| out.push(g));
-        self.backward.walk(bytes.iter().rev().copied(), |g| out.push(g));
+        self.backward
+            .walk(bytes.iter().rev().copied(), |g| out.push(g));
         let anchored = out.len();
         if let Some(ac) = &self.ac {
             let len = folded.len();
