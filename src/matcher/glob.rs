@@ -69,17 +69,35 @@ pub struct GlobMatcher {
     rules: Vec<GlobRule>,
     /// glob -> indices into `rules` whose first step contains it
     by_first: Vec<Vec<u32>>,
+    /// Unique per compiled matcher, for the per-thread `TokenMemo`.
+    id: u64,
 }
 
 #[derive(Default)]
 struct Scratch {
-    /// Folded tokens, each followed by a space.
-    buf: String,
-    /// Byte span of each token in `buf`.
-    spans: Vec<(usize, usize)>,
-    /// (token, glob) pairs, sorted by token.
+    /// Folded text of the token being looked up.
+    folded: String,
+    /// (token, glob) pairs, sorted by token, then glob.
     hits: Vec<(u32, GlobId)>,
+    memo: TokenMemo,
 }
+
+/// Per-thread memo: original token text -> the globs it matches (`ids[start..end]`,
+/// sorted). Answers repeat their tokens, so most tokens cost one hash lookup instead of
+/// a fold, two trie walks and an automaton run. It holds only tokens of the input and
+/// starts afresh past `MEMO_MAX` entries.
+#[derive(Default)]
+struct TokenMemo {
+    map: HashMap<Box<str>, (u32, u32)>,
+    ids: Vec<GlobId>,
+    /// `GlobMatcher::id` the entries belong to.
+    owner: u64,
+}
+
+const MEMO_MAX: usize = 50_000;
+
+/// Source of `GlobMatcher::id`; 0 stays with the empty matcher, which never matches.
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -199,6 +217,7 @@ impl GlobMatcher {
                 m.by_first[g as usize].push(i as u32);
             }
         }
+        m.id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(m)
     }
 
@@ -215,65 +234,32 @@ impl GlobMatcher {
     }
 
     fn find_with(&self, text: &str, tokens: &Tokens, s: &mut Scratch, out: &mut RawMatches) {
-        let Scratch { buf, spans, hits } = s;
-        buf.clear();
-        spans.clear();
+        let Scratch { folded, hits, memo } = s;
         hits.clear();
+        if memo.owner != self.id || memo.map.len() >= MEMO_MAX {
+            memo.map.clear();
+            memo.ids.clear();
+            memo.owner = self.id;
+        }
         for (ti, t) in tokens.tokens.iter().enumerate() {
-            let start = buf.len();
-            fold_into(&text[t.start..t.end], buf);
-            spans.push((start, buf.len()));
-            let folded = &buf.as_bytes()[start..];
-            self.forward
-                .walk(folded.iter().copied(), |g| hits.push((ti as u32, g)));
-            self.backward
-                .walk(folded.iter().rev().copied(), |g| hits.push((ti as u32, g)));
-            buf.push(' ');
-        }
-        let anchored = hits.len();
-        if let Some(ac) = &self.ac {
-            // Overlapping matches come in order of their end, so the token cursor only
-            // moves forward. `first` is where the current token's pairs begin in `hits`.
-            let (mut ti, mut first) = (0usize, hits.len());
-            for m in ac.find_overlapping_iter(buf.as_str()) {
-                while spans[ti].1 < m.end() {
-                    ti += 1;
-                    first = hits.len();
+            let original = &text[t.start..t.end];
+            let (from, to) = match memo.map.get(original) {
+                Some(&range) => range,
+                None => {
+                    let from = memo.ids.len();
+                    folded.clear();
+                    fold_into(original, folded);
+                    self.token_globs(folded, &mut memo.ids);
+                    let range = (from as u32, memo.ids.len() as u32);
+                    memo.map.insert(original.into(), range);
+                    range
                 }
-                let (ts, te) = spans[ti];
-                for &(g, check) in &self.pieces[m.pattern().as_usize()] {
-                    // A token's pairs from the tries sit before `anchored`; the ones
-                    // found here are new globs, so looking at `first..` suffices.
-                    if hits[first..].iter().any(|h| h.1 == g) {
-                        continue;
-                    }
-                    let ok = match check {
-                        Check::Exact => m.start() == ts && m.end() == te,
-                        Check::Prefix => m.start() == ts,
-                        Check::Suffix => m.end() == te,
-                        Check::Infix => true,
-                        Check::Full => glob_match(&self.globs[g as usize], &buf[ts..te]),
-                    };
-                    if ok {
-                        hits.push((ti as u32, g));
-                    }
-                }
-            }
-        }
-        if anchored > 0 && hits.len() > anchored {
-            hits.sort_unstable();
-            hits.dedup();
-        }
-        if !self.bare.is_empty() {
-            for (ti, &(ts, te)) in spans.iter().enumerate() {
-                for &g in &self.bare {
-                    if glob_match(&self.globs[g as usize], &buf[ts..te]) {
-                        hits.push((ti as u32, g));
-                    }
-                }
-            }
-            hits.sort_unstable();
-            hits.dedup();
+            };
+            hits.extend(
+                memo.ids[from as usize..to as usize]
+                    .iter()
+                    .map(|&g| (ti as u32, g)),
+            );
         }
 
         let toks = &tokens.tokens;
@@ -308,6 +294,52 @@ impl GlobMatcher {
                 }
             }
         }
+    }
+}
+
+impl GlobMatcher {
+    /// Appends every glob that matches the folded token, sorted, each once.
+    fn token_globs(&self, folded: &str, out: &mut Vec<GlobId>) {
+        let from = out.len();
+        let bytes = folded.as_bytes();
+        self.forward.walk(bytes.iter().copied(), |g| out.push(g));
+        self.backward
+            .walk(bytes.iter().rev().copied(), |g| out.push(g));
+        let anchored = out.len();
+        if let Some(ac) = &self.ac {
+            let len = folded.len();
+            for m in ac.find_overlapping_iter(folded) {
+                for &(g, check) in &self.pieces[m.pattern().as_usize()] {
+                    // Globs from the tries are never pieces here; skip the ones found
+                    // by an earlier match of this automaton.
+                    if out[anchored..].contains(&g) {
+                        continue;
+                    }
+                    let ok = match check {
+                        Check::Exact => m.start() == 0 && m.end() == len,
+                        Check::Prefix => m.start() == 0,
+                        Check::Suffix => m.end() == len,
+                        Check::Infix => true,
+                        Check::Full => glob_match(&self.globs[g as usize], folded),
+                    };
+                    if ok {
+                        out.push(g);
+                    }
+                }
+            }
+        }
+        for &g in &self.bare {
+            if glob_match(&self.globs[g as usize], folded) {
+                out.push(g);
+            }
+        }
+        // A glob is in one place only (a trie, the automaton or `bare`), but the two
+        // tries may both hold one glob text's pieces under different globs: dedup anyway.
+        let mut seen = out[from..].to_vec();
+        seen.sort_unstable();
+        seen.dedup();
+        out.truncate(from);
+        out.extend(seen);
     }
 }
 

@@ -16,7 +16,7 @@ pub mod fuzzy;
 pub mod glob;
 
 use crate::lexicon::{ElemKind, Lexicon, Pattern, RuleKind, Step};
-use crate::text::{fold_into, tokenize, Tokens};
+use crate::text::{fold_into, tokenize, tokenize_without_units, Tokens};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use std::cell::RefCell;
@@ -97,7 +97,14 @@ pub struct Matcher {
     by_first_elem: Vec<Vec<u32>>,
     regexes: Vec<(u32, Regex)>,
     glob: glob::GlobMatcher,
+    /// No whole, case-sensitive, compound or typo form: units need no lookups.
+    units_match_nothing: bool,
+    /// Unique per compiled matcher (never reused, unlike an address), for `UnitMemo`.
+    id: u64,
 }
+
+/// Source of `Matcher::id`; 0 is never handed out, so an empty memo belongs to none.
+static NEXT_MATCHER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 #[derive(Default)]
 struct Scratch {
@@ -109,7 +116,36 @@ struct Scratch {
     /// unit index -> start in unit_elems (len = units + 1)
     unit_start: Vec<u32>,
     elems_here: Vec<(ElemId, bool)>,
+    memo: UnitMemo,
 }
+
+/// Per-thread memo of what a folded unit matches through the case-insensitive paths
+/// (whole forms, compound parts, typos). Answers repeat their words, so most units are
+/// looked up once per thread instead of running Aho-Corasick and the typo index again.
+/// It holds only words of the input, and is cleared when it grows past `MEMO_MAX`.
+#[derive(Default)]
+struct UnitMemo {
+    /// folded unit -> its entry
+    map: HashMap<Box<str>, MemoEntry>,
+    /// element ids of all entries
+    elems: Vec<ElemId>,
+    /// `Matcher::id` the entries belong to (a thread may serve several matchers)
+    owner: u64,
+}
+
+/// `elems[start..start + plain]`: whole-form then compound elements, in the order the
+/// uncached path finds them; the next `typos` ids: typo elements, used only when the
+/// unit matches nothing else.
+#[derive(Clone, Copy)]
+struct MemoEntry {
+    start: u32,
+    whole: u16,
+    plain: u16,
+    typos: u16,
+}
+
+/// Entries per thread before the memo starts afresh (a few MB at most).
+const MEMO_MAX: usize = 50_000;
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -253,7 +289,26 @@ impl Matcher {
         }
 
         let glob = glob::GlobMatcher::compile(&lexicon)?;
-        Ok(Matcher { lexicon, elem_forms, whole, exact, exact_first, exact_first_bytes, ac, ac_info, fuzzy, tokpats, rules, by_first_elem, regexes, glob })
+        let units_match_nothing = whole.is_empty() && exact.is_empty() && exact_first.is_empty() && ac.is_none() && fuzzy.is_empty();
+        let id = NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(Matcher {
+            lexicon,
+            elem_forms,
+            whole,
+            exact,
+            exact_first,
+            exact_first_bytes,
+            ac,
+            ac_info,
+            fuzzy,
+            tokpats,
+            rules,
+            by_first_elem,
+            regexes,
+            glob,
+            units_match_nothing,
+            id,
+        })
     }
 
     pub fn lexicon(&self) -> &Lexicon {
@@ -275,25 +330,48 @@ impl Matcher {
     }
 
     fn find_with(&self, text: &str, s: &mut Scratch, out: &mut RawMatches) {
-        let Scratch { tokens, folded, buf, unit_elems, unit_start, elems_here } = s;
-        tokenize(text, tokens);
+        let Scratch { tokens, folded, buf, unit_elems, unit_start, elems_here, memo } = s;
         unit_elems.clear();
         unit_start.clear();
-        for (ui, u) in tokens.units.iter().enumerate() {
-            unit_start.push(unit_elems.len() as u32);
-            let original = &text[u.start..u.end];
-            folded.clear();
-            fold_into(original, folded);
-            elems_here.clear();
-            self.unit_elems(original, folded, elems_here);
-            if elems_here.is_empty() && !self.fuzzy.is_empty() {
-                self.fuzzy.lookup(folded, buf, |e| {
-                    if !elems_here.iter().any(|x| x.0 == e) {
-                        elems_here.push((e, true));
-                    }
-                });
+        if self.units_match_nothing {
+            // Only glob (imported) rules: they compare whole tokens, so units are not
+            // even split out, let alone folded and looked up.
+            tokenize_without_units(text, tokens);
+        } else {
+            tokenize(text, tokens);
+            if memo.owner != self.id || memo.map.len() >= MEMO_MAX {
+                memo.map.clear();
+                memo.elems.clear();
+                memo.owner = self.id;
             }
-            unit_elems.extend(elems_here.iter().map(|&(e, f)| (ui as u32, e, f)));
+            for (ui, u) in tokens.units.iter().enumerate() {
+                unit_start.push(unit_elems.len() as u32);
+                let original = &text[u.start..u.end];
+                folded.clear();
+                fold_into(original, folded);
+                let entry = match memo.map.get(folded.as_str()) {
+                    Some(&e) => e,
+                    None => {
+                        let e = self.memo_entry(folded, buf, elems_here, &mut memo.elems);
+                        memo.map.insert(folded.as_str().into(), e);
+                        e
+                    }
+                };
+                let ids = &memo.elems[entry.start as usize..];
+                elems_here.clear();
+                ids[..entry.whole as usize].iter().for_each(|&e| elems_here.push((e, false)));
+                self.exact_elems(original, elems_here);
+                for &e in &ids[entry.whole as usize..entry.plain as usize] {
+                    if !elems_here.iter().any(|x| x.0 == e) {
+                        elems_here.push((e, false));
+                    }
+                }
+                if elems_here.is_empty() {
+                    let typos = &ids[entry.plain as usize..entry.plain as usize + entry.typos as usize];
+                    elems_here.extend(typos.iter().map(|&e| (e, true)));
+                }
+                unit_elems.extend(elems_here.iter().map(|&(e, f)| (ui as u32, e, f)));
+            }
         }
         unit_start.push(unit_elems.len() as u32);
 
@@ -383,17 +461,42 @@ impl Matcher {
         }
     }
 
-    /// The elements one unit matches, without typo tolerance.
-    fn unit_elems(&self, original: &str, folded: &str, out: &mut Vec<(ElemId, bool)>) {
+    /// Computes the memo entry of a folded unit and appends its ids to `ids`: whole
+    /// forms, then compound parts, then (tried only when those found nothing; the
+    /// caller uses them only if case-sensitive forms find nothing either) typos.
+    fn memo_entry(&self, folded: &str, buf: &mut String, scratch: &mut Vec<(ElemId, bool)>, ids: &mut Vec<ElemId>) -> MemoEntry {
+        scratch.clear();
+        if let Some(list) = self.whole.get(folded) {
+            for &e in list {
+                if !scratch.iter().any(|x| x.0 == e) {
+                    scratch.push((e, false));
+                }
+            }
+        }
+        let whole = scratch.len();
+        self.compound_elems(folded, scratch);
+        let plain = scratch.len();
+        if plain == 0 && !self.fuzzy.is_empty() {
+            self.fuzzy.lookup(folded, buf, |e| {
+                if !scratch.iter().any(|x| x.0 == e) {
+                    scratch.push((e, true));
+                }
+            });
+        }
+        let start = ids.len() as u32;
+        ids.extend(scratch.iter().map(|x| x.0));
+        let n16 = |n: usize| u16::try_from(n).expect("fewer than 65,536 elements per word");
+        MemoEntry { start, whole: n16(whole), plain: n16(plain), typos: n16(scratch.len() - plain) }
+    }
+
+    /// Case-sensitive forms (`=NAV`), appended to `out` if new.
+    fn exact_elems(&self, original: &str, out: &mut Vec<(ElemId, bool)>) {
         let mut add = |e: ElemId| {
             if !out.iter().any(|x| x.0 == e) {
                 out.push((e, false));
             }
         };
-        if let Some(list) = self.whole.get(folded) {
-            list.iter().for_each(|&e| add(e));
-        }
-        // Case-sensitive forms (`=NAV`): only units whose first byte starts one of them.
+        // Only units whose first byte starts one of them.
         if self.exact_first_bytes[original.as_bytes()[0] as usize] {
             if let Some(list) = self.exact.get(original) {
                 list.iter().for_each(|&e| add(e));
@@ -406,6 +509,15 @@ impl Matcher {
                 }
             }
         }
+    }
+
+    /// Compound parts found by Aho-Corasick in a folded unit, appended to `out` if new.
+    fn compound_elems(&self, folded: &str, out: &mut Vec<(ElemId, bool)>) {
+        let mut add = |e: ElemId| {
+            if !out.iter().any(|x| x.0 == e) {
+                out.push((e, false));
+            }
+        };
         let Some(ac) = &self.ac else { return };
         let len = folded.len();
         if len < MIN_PART + 1 {
@@ -438,4 +550,49 @@ impl Matcher {
 /// least `MIN_PART` letters: `bolig|sak`, `tolke|behov`, but not `nav|n`.
 fn compound_rest_ok(rest: &str) -> bool {
     rest.chars().nth(MIN_PART - 1).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(rules: &str) -> Matcher {
+        let text = format!("theme t\nnb T\n{rules}\n");
+        Matcher::compile(Lexicon::from_texts("test", &[("t.tema".into(), text)]).unwrap()).unwrap()
+    }
+
+    fn spans(m: &Matcher, text: &str) -> Vec<(u32, usize, usize, bool)> {
+        let mut v: Vec<_> = m.find(text).terms.iter().map(|h| (h.rule, h.start, h.end, h.fuzzy)).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The per-thread memo belongs to one compiled matcher: another matcher on the same
+    /// thread (also one compiled where a dropped one lived) never sees its entries.
+    #[test]
+    fn unit_memo_never_mixes_matchers() {
+        let text = "boligen og tolken";
+        let a = matcher("term bolig");
+        assert_eq!(spans(&a, text).len(), 1);
+        let b = matcher("term tolk");
+        assert_eq!(spans(&b, text), vec![(0, 11, 17, false)]);
+        drop(a);
+        let c = matcher("term tolk\nterm bolig");
+        assert_eq!(spans(&c, text).len(), 2);
+        assert_eq!(spans(&b, text), vec![(0, 11, 17, false)]);
+    }
+
+    /// A unit found in the memo gives exactly what a fresh lookup gives: whole forms,
+    /// compound parts, case-sensitive forms and typos (used only when nothing else is).
+    #[test]
+    fn memo_hits_equal_fresh_lookups() {
+        let m = matcher("term bolig*\nterm *tolk\nterm =NAV\nterm kvalifisering\nterm nav*\nterm =NAV*");
+        let text = "NAV navet Nav NAVkontoret kvalifisreing Kvalifisreing boligkontoret skjermtolk boligkontoret NAV";
+        let first = spans(&m, text);
+        let again = spans(&m, text);
+        let fresh = std::thread::scope(|s| s.spawn(|| spans(&m, text)).join().unwrap());
+        assert_eq!(first, again);
+        assert_eq!(first, fresh);
+        assert!(first.iter().any(|h| h.3), "the typo is found: {first:?}");
+    }
 }

@@ -88,7 +88,16 @@ pub fn tokenize(text: &str, out: &mut Tokens) {
     clear(out);
     find_specials(text, &mut out.specials);
     segment_text(text, out);
-    assemble(text, out);
+    assemble(text, out, true);
+}
+
+/// `tokenize` without splitting tokens into units (`out.units` stays empty): for
+/// lexicons that compare whole tokens only (imported glob dictionaries).
+pub fn tokenize_without_units(text: &str, out: &mut Tokens) {
+    clear(out);
+    find_specials(text, &mut out.specials);
+    segment_text(text, out);
+    assemble(text, out, false);
 }
 
 /// `tokenize` with unicode-segmentation only (no fast path): the reference that tests
@@ -98,7 +107,7 @@ pub fn tokenize_reference(text: &str, out: &mut Tokens) {
     clear(out);
     find_specials(text, &mut out.specials);
     segment_uax(text, out);
-    assemble(text, out);
+    assemble(text, out, true);
 }
 
 fn clear(out: &mut Tokens) {
@@ -110,7 +119,7 @@ fn clear(out: &mut Tokens) {
 }
 
 /// Builds tokens and units from the word segments and the URL / e-mail spans.
-fn assemble(text: &str, out: &mut Tokens) {
+fn assemble(text: &str, out: &mut Tokens, with_units: bool) {
     let Tokens { tokens, units, segments, specials, .. } = out;
     let mut special = specials.iter().peekable();
     let mut i = 0;
@@ -127,7 +136,9 @@ fn assemble(text: &str, out: &mut Tokens) {
             if sp_start <= seg.start && seg.start < sp_end {
                 let t = tokens.len() as u32;
                 tokens.push(Token { start: sp_start, end: sp_end, kind, sentence: seg.sentence });
-                push_units(text, sp_start, sp_end, seg.sentence, t, units);
+                if with_units {
+                    push_units(text, sp_start, sp_end, seg.sentence, t, units);
+                }
                 while i < segments.len() && segments[i].start < sp_end {
                     i += 1;
                 }
@@ -165,7 +176,9 @@ fn assemble(text: &str, out: &mut Tokens) {
                 let kind = if alphabetic { TokenKind::Word } else { TokenKind::Number };
                 let t = tokens.len() as u32;
                 tokens.push(Token { start, end, kind, sentence: seg.sentence });
-                push_units(text, start, end, seg.sentence, t, units);
+                if with_units {
+                    push_units(text, start, end, seg.sentence, t, units);
+                }
                 i = end_idx + 1;
             }
         }
@@ -290,12 +303,18 @@ fn find_specials(text: &str, out: &mut Vec<(usize, usize, TokenKind)>) {
 /// Whether `b` has `@`, `://` or `www` (any case): only then can it hold a URL or an
 /// e-mail address. One pass that looks closer only at `@`, `:` and `w`.
 fn memchr_any(b: &[u8]) -> bool {
-    b.iter().enumerate().any(|(i, &c)| match c {
+    // memchr scans many bytes per step; `:` and `w` are rare in answers, so the closer
+    // looks are few.
+    memchr::memchr3_iter(b'@', b':', b'w', b).any(|i| match b[i] {
         b'@' => true,
         b':' => b[i + 1..].starts_with(b"//"),
-        b'w' | b'W' => b.get(i + 1..i + 3).is_some_and(|r| r.eq_ignore_ascii_case(b"ww")),
-        _ => false,
-    })
+        _ => www_at(b, i),
+    }) || memchr::memchr_iter(b'W', b).any(|i| www_at(b, i))
+}
+
+/// `b[i..]` starts with `www` in any case (`b[i]` is a `w` or `W`).
+fn www_at(b: &[u8], i: usize) -> bool {
+    b.get(i + 1..i + 3).is_some_and(|r| r.eq_ignore_ascii_case(b"ww"))
 }
 
 #[cfg(test)]
@@ -392,6 +411,34 @@ mod tests {
             n += 1;
         }
         assert!(n > 0);
+    }
+
+    #[test]
+    fn tokens_without_units_are_the_same_tokens() {
+        let text = "Se https://www.nav.no/x og NAV-kontoret. LHBT+-personer, 15-18-åringer!";
+        let (mut a, mut b) = (Tokens::new(), Tokens::new());
+        tokenize(text, &mut a);
+        tokenize_without_units(text, &mut b);
+        assert_eq!((&a.tokens, &a.sentences), (&b.tokens, &b.sentences));
+        assert!(b.units.is_empty() && !a.units.is_empty());
+    }
+
+    /// The byte loop `memchr_any` replaced, as the reference.
+    fn may_hold_url_or_email_reference(b: &[u8]) -> bool {
+        b.iter().enumerate().any(|(i, &c)| match c {
+            b'@' => true,
+            b':' => b[i + 1..].starts_with(b"//"),
+            b'w' | b'W' => b.get(i + 1..i + 3).is_some_and(|r| r.eq_ignore_ascii_case(b"ww")),
+            _ => false,
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn url_pre_check_matches_the_byte_loop(text in "[a:/@wW. ]{0,12}") {
+            proptest::prop_assert_eq!(memchr_any(text.as_bytes()), may_hold_url_or_email_reference(text.as_bytes()));
+        }
     }
 
     #[test]
