@@ -8,10 +8,9 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tema::output::BatchCoder;
+use tema::report::MissingMarkers;
 use tema::{Engine, Lexicon};
-
-/// Answers coded per batch.
-const BATCH: usize = 2048;
 
 #[derive(Args, Debug)]
 pub struct KwicArgs {
@@ -86,20 +85,12 @@ pub fn run(engine: &Engine, a: KwicArgs) -> CliResult {
         term_engine = term_engine_for(&a.what)?;
         (&term_engine, None)
     };
-    let mut reader = open_input(&a.input)?;
+    // Every non-blank answer is searched: a term may well be a missing marker ("nei").
+    let no_markers: [&str; 0] = [];
+    let mut coder = BatchCoder::new(engine, open_input(&a.input)?, MissingMarkers::new(&no_markers));
     let mut lines = Vec::new();
-    let mut batch = Vec::with_capacity(BATCH);
-    loop {
-        batch.clear();
-        if reader
-            .next_batch(BATCH, &mut batch)
-            .map_err(CliError::input)?
-            == 0
-        {
-            break;
-        }
-        let texts: Vec<&str> = batch.iter().map(|x| x.text.as_str()).collect();
-        for (answer, coded) in batch.iter().zip(engine.tag_batch(&texts)) {
+    while let Some(batch) = coder.next_batch().map_err(CliError::input)? {
+        for (answer, coded) in batch.answers.iter().zip(batch.coded) {
             let mut last = None;
             for hit in coded
                 .hits

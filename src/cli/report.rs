@@ -11,13 +11,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tema::io::AtomicOutput;
+use tema::output::{BatchCoder, CodingError};
 use tema::report::date;
 use tema::report::summary::{Lang, ReportMeta, SummaryBuilder, SummaryOptions};
-use tema::report::{html, markdown};
+use tema::report::{html, markdown, MissingMarkers};
 use tema::Engine;
-
-/// Answers coded per batch.
-const BATCH: usize = 2048;
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
@@ -76,7 +74,7 @@ pub fn run(engine: &Engine, a: ReportArgs, quiet: bool) -> CliResult {
         std::time::SystemTime::now(),
     )
     .map_err(|e| CliError::new(2, e))?;
-    let mut reader = open_input(&a.input)?;
+    let reader = open_input(&a.input)?;
     let by = match &a.by {
         Some(col) => Some((
             reader.column_index(col).map_err(CliError::input)?,
@@ -110,32 +108,27 @@ pub fn run(engine: &Engine, a: ReportArgs, quiet: bool) -> CliResult {
     let opts = SummaryOptions {
         quotes_per_theme: a.quotes,
         uncoded_limit: a.max_uncoded,
-        missing_markers: a.input.missing_markers(),
         by,
         redact: a.redact,
         ..Default::default()
     };
     let mut builder = SummaryBuilder::new(engine.lexicon().themes.len(), opts);
     let progress = Progress::new(quiet, reader.progress().1);
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut answers = 0u64;
-    loop {
-        batch.clear();
-        if reader
-            .next_batch(BATCH, &mut batch)
-            .map_err(CliError::input)?
-            == 0
-        {
-            break;
-        }
-        let texts: Vec<&str> = batch.iter().map(|x| x.text.as_str()).collect();
-        let coded = engine.tag_batch(&texts);
-        for (answer, c) in batch.iter().zip(&coded) {
-            builder.add(answer, c);
-        }
-        answers += batch.len() as u64;
-        progress.update(reader.progress().0, answers);
-    }
+    let mut coder = BatchCoder::new(engine, reader, MissingMarkers::new(&a.input.missing_markers()));
+    coder
+        .for_each_batch(|batch, done| {
+            for ((answer, c), &missing) in batch.answers.iter().zip(batch.coded).zip(batch.missing) {
+                builder.add(answer, c, missing);
+            }
+            progress.update(done.bytes, done.answers);
+            Ok(())
+        })
+        .map_err(|e| match e {
+            CodingError::Input(e) => CliError::input(e),
+            CodingError::Output(e) => CliError::output(e),
+        })?;
+    let answers = coder.answers_done();
+    let reader = coder.reader();
     progress.finish();
     let summary = builder.finish();
 

@@ -277,14 +277,10 @@ fn normalize(text: &str) -> &str {
     text.trim().trim_end_matches(['.', '!']).trim()
 }
 
-/// True when `text` is blank or one of `markers` (see [`DEFAULT_MISSING_MARKERS`]).
-pub fn is_missing(text: &str, markers: &[String]) -> bool {
-    let t = normalize(text).to_lowercase();
-    t.is_empty() || markers.iter().any(|m| m.trim().to_lowercase() == t)
-}
-
-/// Missing-answer markers prepared once, for checking many answers fast: long answers
-/// are rejected by length without lower-casing them. Same rules as [`is_missing`].
+/// Missing-answer markers (see [`DEFAULT_MISSING_MARKERS`]), prepared once for checking
+/// many answers fast: an answer is missing when it is blank or, trimmed and without a
+/// final `.`/`!`, equals a marker ignoring case. Long answers are rejected by length
+/// without lower-casing them.
 #[derive(Clone, Debug)]
 pub struct MissingMarkers {
     folded: Vec<String>,
@@ -454,6 +450,12 @@ mod tests {
             }
             proptest::prop_assert_eq!(c.overall().answers(), answers.len());
         }
+    }
+
+    /// The rule in its plainest form, to check the fast version against.
+    fn is_missing(text: &str, markers: &[String]) -> bool {
+        let t = normalize(text).to_lowercase();
+        t.is_empty() || markers.iter().any(|m| m.trim().to_lowercase() == t)
     }
 
     #[test]

@@ -13,7 +13,6 @@
 
 pub use super::labels::Lang;
 
-use super::is_missing;
 use crate::engine::Coded;
 use crate::io::Answer;
 use crate::redact;
@@ -26,8 +25,6 @@ pub struct SummaryOptions {
     pub quotes_per_theme: usize,
     /// Uncoded answers listed per question (the rest are only counted).
     pub uncoded_limit: usize,
-    /// Texts meaning "no answer" (see [`super::DEFAULT_MISSING_MARKERS`]).
-    pub missing_markers: Vec<String>,
     /// Crosstab by this column: (index into `Answer::fields`, column name).
     pub by: Option<(usize, String)>,
     /// Replace personal data in quotes and uncoded answers (see [`crate::redact`]).
@@ -41,10 +38,6 @@ impl Default for SummaryOptions {
         SummaryOptions {
             quotes_per_theme: 3,
             uncoded_limit: 200,
-            missing_markers: super::DEFAULT_MISSING_MARKERS
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
             by: None,
             redact: false,
             max_quote_chars: 300,
@@ -176,8 +169,9 @@ impl SummaryBuilder {
         }
     }
 
-    /// Adds one answer and its coding.
-    pub fn add(&mut self, answer: &Answer, coded: &Coded) {
+    /// Adds one answer and its coding; `missing`: blank or a missing marker (see
+    /// [`super::MissingMarkers`]), counted apart and never quoted.
+    pub fn add(&mut self, answer: &Answer, coded: &Coded, missing: bool) {
         let seq = self.seq;
         self.seq += 1;
         let qi = match self.index.get(&answer.question) {
@@ -199,7 +193,6 @@ impl SummaryBuilder {
         };
         let opts = &self.opts;
         let q = &mut self.questions[qi];
-        let missing = is_missing(&answer.text, &opts.missing_markers);
         let group = opts.by.as_ref().map(|(col, _)| {
             let value = answer.fields.get(*col).map(String::as_str).unwrap_or("");
             let gi = match q.groups.get(value) {
@@ -452,6 +445,7 @@ pub(crate) fn test_fixture() -> (crate::lexicon::Lexicon, Summary) {
             ..Default::default()
         },
     );
+    let markers = super::MissingMarkers::new(super::DEFAULT_MISSING_MARKERS);
     for (id, q, g, text) in rows {
         let a = Answer {
             id: id.into(),
@@ -460,7 +454,7 @@ pub(crate) fn test_fixture() -> (crate::lexicon::Lexicon, Summary) {
             fields: vec![g.into(), text.into()],
             question: q.into(),
         };
-        b.add(&a, &engine.tag(text));
+        b.add(&a, &engine.tag(text), markers.is_missing(text));
     }
     (lex, b.finish())
 }
@@ -517,9 +511,10 @@ mod tests {
 
     fn build(rows: &[(&str, &str, &str, &str)], opts: SummaryOptions) -> Summary {
         let mut b = SummaryBuilder::new(2, opts);
+        let markers = crate::report::MissingMarkers::new(crate::report::DEFAULT_MISSING_MARKERS);
         for (id, q, text, g) in rows {
             let a = answer(id, q, text, g);
-            b.add(&a, &code(text));
+            b.add(&a, &code(text), markers.is_missing(text));
         }
         b.finish()
     }
