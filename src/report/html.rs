@@ -186,7 +186,7 @@ fn question(
     let _ = writeln!(
         out,
         "<p class=\"summary\">{}</p>",
-        escape(&lang.summary_line(q.n, q.missing, q.no_theme))
+        escape(&lang.summary_line(q.total.n, q.total.missing, q.total.no_theme))
     );
 
     let order = q.by_frequency();
@@ -203,26 +203,26 @@ fn question(
             "<tr><td title=\"{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             escape(&themes[t].id),
             escape(&lang.theme_label(&themes[t])),
-            q.themes[t],
-            lang.percent(q.themes[t], q.n)
+            q.total.themes[t],
+            lang.percent(q.total.themes[t], q.total.n)
         );
     }
     let _ = writeln!(
         out,
         "<tr class=\"no-theme\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
         l.no_theme,
-        q.no_theme,
-        lang.percent(q.no_theme, q.n)
+        q.total.no_theme,
+        lang.percent(q.total.no_theme, q.total.n)
     );
     let _ = writeln!(
         out,
         "<tr class=\"base\"><td>N</td><td class=\"num\">{}</td><td></td></tr>",
-        q.n
+        q.total.n
     );
     let _ = writeln!(
         out,
         "<tr><td>{}</td><td class=\"num\">{}</td><td></td></tr>\n</tbody>\n</table>",
-        l.missing, q.missing
+        l.missing, q.total.missing
     );
     let _ = writeln!(out, "<p class=\"note\">{}</p>", l.several_themes);
 
@@ -233,7 +233,7 @@ fn question(
     let with_quotes: Vec<usize> = order
         .iter()
         .copied()
-        .filter(|&t| q.themes[t] > 0 && !q.quotes[t].is_empty())
+        .filter(|&t| q.total.themes[t] > 0 && !q.quotes[t].is_empty())
         .collect();
     if !with_quotes.is_empty() {
         let _ = writeln!(out, "<h3>{}</h3>", l.examples);
@@ -241,7 +241,7 @@ fn question(
             let _ = writeln!(
                 out,
                 "<div class=\"theme-quotes\">\n<h4>{}</h4>",
-                escape(&lang.examples_of(&lang.theme_label(&themes[t]), q.themes[t]))
+                escape(&lang.examples_of(&lang.theme_label(&themes[t]), q.total.themes[t]))
             );
             for quote in &q.quotes[t] {
                 let _ = writeln!(
@@ -256,13 +256,13 @@ fn question(
     }
 
     let _ = writeln!(out, "<h3>{}</h3>", l.uncoded);
-    if q.no_theme == 0 {
+    if q.total.no_theme == 0 {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", l.none_uncoded);
     } else {
         let _ = writeln!(
             out,
             "<p class=\"note\">{}</p>\n<ol class=\"uncoded\">",
-            escape(&lang.uncoded_note(q.uncoded.len(), q.no_theme))
+            escape(&lang.uncoded_note(q.uncoded.len(), q.total.no_theme))
         );
         for u in &q.uncoded {
             let _ = writeln!(
@@ -323,12 +323,12 @@ fn bar_chart(out: &mut String, q: &QuestionSummary, order: &[usize], meta: &Repo
     let height = rows as f64 * ROW_H + 8.0;
     let max = order
         .iter()
-        .map(|&t| q.themes[t])
-        .chain([q.no_theme])
+        .map(|&t| q.total.themes[t])
+        .chain([q.total.no_theme])
         .max()
         .unwrap_or(0)
         .max(1) as f64;
-    let caption = format!("{} (N = {})", l.chart, q.n);
+    let caption = format!("{} (N = {})", l.chart, q.total.n);
     let _ = writeln!(
         out,
         "<figure class=\"chart\">\n<figcaption>{}</figcaption>\n<svg class=\"bars\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {CHART_W} {height:.0}\" width=\"{CHART_W}\" height=\"{height:.0}\" role=\"img\" aria-label=\"{}\">",
@@ -338,14 +338,14 @@ fn bar_chart(out: &mut String, q: &QuestionSummary, order: &[usize], meta: &Repo
     let mut y = 4.0;
     for &t in order {
         let label = lang.theme_label(&meta.lexicon.themes[t]);
-        let value = format!("{} ({})", q.themes[t], lang.percent(q.themes[t], q.n));
+        let value = format!("{} ({})", q.total.themes[t], lang.percent(q.total.themes[t], q.total.n));
         let tip = escape(&format!("{label}: {value}"));
         bar(
             out,
             y,
             &escape(&short(&label, 40)),
             &tip,
-            q.themes[t] as f64 / max,
+            q.total.themes[t] as f64 / max,
             &value,
             "bar",
             None,
@@ -353,14 +353,14 @@ fn bar_chart(out: &mut String, q: &QuestionSummary, order: &[usize], meta: &Repo
         );
         y += ROW_H;
     }
-    let value = format!("{} ({})", q.no_theme, lang.percent(q.no_theme, q.n));
+    let value = format!("{} ({})", q.total.no_theme, lang.percent(q.total.no_theme, q.total.n));
     let tip = escape(&format!("{}: {value}", l.no_theme));
     bar(
         out,
         y,
         l.no_theme,
         &tip,
-        q.no_theme as f64 / max,
+        q.total.no_theme as f64 / max,
         &value,
         "bar none",
         None,
@@ -379,7 +379,7 @@ fn crosstab(out: &mut String, q: &QuestionSummary, order: &[usize], col: &str, m
     let share = |count: usize, n: usize| if n == 0 { 0.0 } else { count as f64 / n as f64 };
     let max_share = order
         .iter()
-        .flat_map(|&t| q.groups.iter().map(move |g| share(g.themes[t], g.n)))
+        .flat_map(|&t| q.groups.iter().map(move |g| share(g.tally.themes[t], g.tally.n)))
         .fold(0.0_f64, f64::max)
         .max(f64::EPSILON);
     let cell = |count: usize, n: usize| {
@@ -411,10 +411,10 @@ fn crosstab(out: &mut String, q: &QuestionSummary, order: &[usize], col: &str, m
             "<tr><td title=\"{}\">{}</td>{}",
             escape(&themes[t].id),
             escape(&lang.theme_label(&themes[t])),
-            plain(q.themes[t], q.n)
+            plain(q.total.themes[t], q.total.n)
         );
         for g in &q.groups {
-            out.push_str(&cell(g.themes[t], g.n));
+            out.push_str(&cell(g.tally.themes[t], g.tally.n));
         }
         out.push_str("</tr>\n");
     }
@@ -422,26 +422,26 @@ fn crosstab(out: &mut String, q: &QuestionSummary, order: &[usize], col: &str, m
         out,
         "<tr class=\"no-theme\"><td>{}</td>{}",
         l.no_theme,
-        plain(q.no_theme, q.n)
+        plain(q.total.no_theme, q.total.n)
     );
     for g in &q.groups {
-        out.push_str(&plain(g.no_theme, g.n));
+        out.push_str(&plain(g.tally.no_theme, g.tally.n));
     }
     let _ = write!(
         out,
         "</tr>\n<tr class=\"base\"><td>N</td><td class=\"num\">{}</td>",
-        q.n
+        q.total.n
     );
     for g in &q.groups {
-        let _ = write!(out, "<td class=\"num\">{}</td>", g.n);
+        let _ = write!(out, "<td class=\"num\">{}</td>", g.tally.n);
     }
     let _ = write!(
         out,
         "</tr>\n<tr><td>{}</td><td class=\"num\">{}</td>",
-        l.missing, q.missing
+        l.missing, q.total.missing
     );
     for g in &q.groups {
-        let _ = write!(out, "<td class=\"num\">{}</td>", g.missing);
+        let _ = write!(out, "<td class=\"num\">{}</td>", g.tally.missing);
     }
     out.push_str("</tr>\n</tbody>\n</table>\n</div>\n");
     let _ = writeln!(out, "<p class=\"note\">{}</p>", l.crosstab_note);
@@ -454,12 +454,12 @@ fn grouped_bars(out: &mut String, q: &QuestionSummary, order: &[usize], meta: &R
     let shown_themes: Vec<usize> = order
         .iter()
         .copied()
-        .filter(|&t| q.themes[t] > 0)
+        .filter(|&t| q.total.themes[t] > 0)
         .take(CROSSTAB_CHART_THEMES)
         .collect();
     // The largest groups, shown in first-seen order.
-    let mut groups: Vec<usize> = (0..q.groups.len()).filter(|&g| q.groups[g].n > 0).collect();
-    groups.sort_by_key(|&g| (std::cmp::Reverse(q.groups[g].n), g));
+    let mut groups: Vec<usize> = (0..q.groups.len()).filter(|&g| q.groups[g].tally.n > 0).collect();
+    groups.sort_by_key(|&g| (std::cmp::Reverse(q.groups[g].tally.n), g));
     groups.truncate(CROSSTAB_CHART_GROUPS);
     groups.sort();
     if shown_themes.is_empty() || groups.is_empty() {
@@ -471,7 +471,7 @@ fn grouped_bars(out: &mut String, q: &QuestionSummary, order: &[usize], meta: &R
         .flat_map(|&t| {
             groups
                 .iter()
-                .map(move |&g| share(q.groups[g].themes[t], q.groups[g].n))
+                .map(move |&g| share(q.groups[g].tally.themes[t], q.groups[g].tally.n))
         })
         .fold(0.0_f64, f64::max)
         .max(f64::EPSILON);
@@ -489,7 +489,7 @@ fn grouped_bars(out: &mut String, q: &QuestionSummary, order: &[usize], meta: &R
             "<span><i style=\"background:{}\"></i>{} (N = {})</span>",
             GROUP_COLOURS[i],
             escape(group_label(&q.groups[g], lang)),
-            q.groups[g].n
+            q.groups[g].tally.n
         );
     }
     let _ = writeln!(
@@ -510,14 +510,14 @@ fn grouped_bars(out: &mut String, q: &QuestionSummary, order: &[usize], meta: &R
         for (i, &g) in groups.iter().enumerate() {
             let gc = &q.groups[g];
             let name = group_label(gc, lang);
-            let value = format!("{} ({})", gc.themes[t], lang.percent(gc.themes[t], gc.n));
+            let value = format!("{} ({})", gc.tally.themes[t], lang.percent(gc.tally.themes[t], gc.tally.n));
             let tip = escape(&format!("{label} – {name}: {value}"));
             bar(
                 out,
                 y,
                 &escape(&short(name, 40)),
                 &tip,
-                share(gc.themes[t], gc.n) / max,
+                share(gc.tally.themes[t], gc.tally.n) / max,
                 &value,
                 "bar",
                 Some(GROUP_COLOURS[i]),
@@ -617,8 +617,8 @@ mod tests {
     #[test]
     fn zero_n_gives_no_nan() {
         let (lex, mut summary) = test_fixture();
-        summary.questions[1].n = 0;
-        summary.questions[1].themes = vec![0; 3];
+        summary.questions[1].total.n = 0;
+        summary.questions[1].total.themes = vec![0; 3];
         let html = render(
             &summary,
             &ReportMeta {

@@ -142,7 +142,7 @@ fn question(out: &mut String, q: &QuestionSummary, by: Option<&str>, meta: &Repo
     let lang = meta.lang;
     let themes = &meta.lexicon.themes;
     let _ = writeln!(out, "## {}: {}\n", l.question, escape(&q.question));
-    let _ = writeln!(out, "{}\n", lang.summary_line(q.n, q.missing, q.no_theme));
+    let _ = writeln!(out, "{}\n", lang.summary_line(q.total.n, q.total.missing, q.total.no_theme));
     let _ = writeln!(
         out,
         "| {} | {} | {} |\n| --- | ---: | ---: |",
@@ -153,19 +153,19 @@ fn question(out: &mut String, q: &QuestionSummary, by: Option<&str>, meta: &Repo
             out,
             "| {} | {} | {} |",
             escape(&lang.theme_label(&themes[t])),
-            q.themes[t],
-            lang.percent(q.themes[t], q.n)
+            q.total.themes[t],
+            lang.percent(q.total.themes[t], q.total.n)
         );
     }
     let _ = writeln!(
         out,
         "| {} | {} | {} |",
         escape(l.no_theme),
-        q.no_theme,
-        lang.percent(q.no_theme, q.n)
+        q.total.no_theme,
+        lang.percent(q.total.no_theme, q.total.n)
     );
-    let _ = writeln!(out, "| N | {} | |", q.n);
-    let _ = writeln!(out, "| {} | {} | |\n", l.missing, q.missing);
+    let _ = writeln!(out, "| N | {} | |", q.total.n);
+    let _ = writeln!(out, "| {} | {} | |\n", l.missing, q.total.missing);
     let _ = writeln!(out, "{}\n", l.several_themes);
 
     if let (Some(col), false) = (by, q.groups.is_empty()) {
@@ -175,7 +175,7 @@ fn question(out: &mut String, q: &QuestionSummary, by: Option<&str>, meta: &Repo
     let with_quotes: Vec<usize> = q
         .by_frequency()
         .into_iter()
-        .filter(|&t| q.themes[t] > 0 && !q.quotes[t].is_empty())
+        .filter(|&t| q.total.themes[t] > 0 && !q.quotes[t].is_empty())
         .collect();
     if !with_quotes.is_empty() {
         let _ = writeln!(out, "### {}\n", l.examples);
@@ -183,7 +183,7 @@ fn question(out: &mut String, q: &QuestionSummary, by: Option<&str>, meta: &Repo
             let _ = writeln!(
                 out,
                 "#### {}\n",
-                escape(&lang.examples_of(&lang.theme_label(&themes[t]), q.themes[t]))
+                escape(&lang.examples_of(&lang.theme_label(&themes[t]), q.total.themes[t]))
             );
             for quote in &q.quotes[t] {
                 let _ = writeln!(
@@ -197,10 +197,10 @@ fn question(out: &mut String, q: &QuestionSummary, by: Option<&str>, meta: &Repo
     }
 
     let _ = writeln!(out, "### {}\n", l.uncoded);
-    if q.no_theme == 0 {
+    if q.total.no_theme == 0 {
         let _ = writeln!(out, "{}\n", l.none_uncoded);
     } else {
-        let _ = writeln!(out, "{}\n", lang.uncoded_note(q.uncoded.len(), q.no_theme));
+        let _ = writeln!(out, "{}\n", lang.uncoded_note(q.uncoded.len(), q.total.no_theme));
         for u in &q.uncoded {
             let _ = writeln!(out, "- *id {}*: {}", escape(&u.id), escape(&u.text));
         }
@@ -224,10 +224,10 @@ fn crosstab(out: &mut String, q: &QuestionSummary, col: &str, meta: &ReportMeta)
             out,
             "| {} | {} |",
             escape(&lang.theme_label(&meta.lexicon.themes[t])),
-            cell(q.themes[t], q.n)
+            cell(q.total.themes[t], q.total.n)
         );
         for g in &q.groups {
-            let _ = write!(out, " {} |", cell(g.themes[t], g.n));
+            let _ = write!(out, " {} |", cell(g.tally.themes[t], g.tally.n));
         }
         out.push('\n');
     }
@@ -235,18 +235,18 @@ fn crosstab(out: &mut String, q: &QuestionSummary, col: &str, meta: &ReportMeta)
         out,
         "| {} | {} |",
         escape(l.no_theme),
-        cell(q.no_theme, q.n)
+        cell(q.total.no_theme, q.total.n)
     );
     for g in &q.groups {
-        let _ = write!(out, " {} |", cell(g.no_theme, g.n));
+        let _ = write!(out, " {} |", cell(g.tally.no_theme, g.tally.n));
     }
-    let _ = write!(out, "\n| N | {} |", q.n);
+    let _ = write!(out, "\n| N | {} |", q.total.n);
     for g in &q.groups {
-        let _ = write!(out, " {} |", g.n);
+        let _ = write!(out, " {} |", g.tally.n);
     }
-    let _ = write!(out, "\n| {} | {} |", l.missing, q.missing);
+    let _ = write!(out, "\n| {} | {} |", l.missing, q.total.missing);
     for g in &q.groups {
-        let _ = write!(out, " {} |", g.missing);
+        let _ = write!(out, " {} |", g.tally.missing);
     }
     out.push_str("\n\n");
     let _ = writeln!(out, "{}\n", l.crosstab_note);

@@ -6,7 +6,7 @@
 //! candidates are kept, and only the first `uncoded_limit` uncoded answers (the total
 //! is still counted).
 //!
-//! The numbers add up: `rows = n + missing`, every answer in `n` is either coded with a
+//! The numbers add up (they are [`Tally`]s): `answers = n + missing`, every answer in `n` is either coded with a
 //! theme or counted in `no_theme`, and the groups' numbers sum to the question's.
 
 // Shared by both renderers; declared here because report/mod.rs is owned elsewhere.
@@ -16,6 +16,7 @@ pub use super::labels::Lang;
 use crate::engine::Coded;
 use crate::io::Answer;
 use crate::redact;
+use super::Tally;
 use std::collections::HashMap;
 
 /// What to collect.
@@ -78,26 +79,16 @@ impl Quote {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GroupCounts {
     pub value: String,
-    pub n: usize,
-    pub missing: usize,
-    pub no_theme: usize,
-    pub themes: Vec<usize>,
+    pub tally: Tally,
 }
 
 /// Everything shown for one question.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QuestionSummary {
     pub question: String,
-    /// Answers read for this question: `n + missing`.
-    pub rows: usize,
-    /// Answers with text (not missing): the base of every percentage.
-    pub n: usize,
-    /// Blank answers and missing markers ("vet ikke", "-", ...).
-    pub missing: usize,
-    /// Answers in `n` with no theme.
-    pub no_theme: usize,
-    /// Per theme (lexicon order): answers coded with it.
-    pub themes: Vec<usize>,
+    /// All answers to this question: `n` (answered, the base of every percentage),
+    /// `missing` (blank answers and markers such as "vet ikke"), `no_theme`, per theme.
+    pub total: Tally,
     /// Per theme (lexicon order): the chosen example quotes, best first.
     pub quotes: Vec<Vec<Quote>>,
     /// The first uncoded answers (at most `uncoded_limit`; `no_theme` is the total).
@@ -109,8 +100,9 @@ pub struct QuestionSummary {
 impl QuestionSummary {
     /// Theme indices by count (largest first), ties in lexicon order.
     pub fn by_frequency(&self) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..self.themes.len()).collect();
-        order.sort_by_key(|&t| (std::cmp::Reverse(self.themes[t]), t));
+        let themes = &self.total.themes;
+        let mut order: Vec<usize> = (0..themes.len()).collect();
+        order.sort_by_key(|&t| (std::cmp::Reverse(themes[t]), t));
         order
     }
 }
@@ -182,7 +174,7 @@ impl SummaryBuilder {
                 self.questions.push(QuestionBuilder {
                     summary: QuestionSummary {
                         question: answer.question.clone(),
-                        themes: vec![0; self.themes],
+                        total: Tally::new(self.themes),
                         ..Default::default()
                     },
                     candidates: vec![Vec::new(); self.themes],
@@ -201,8 +193,7 @@ impl SummaryBuilder {
                     q.groups.insert(value.to_string(), q.summary.groups.len());
                     q.summary.groups.push(GroupCounts {
                         value: value.to_string(),
-                        themes: vec![0; self.themes],
-                        ..Default::default()
+                        tally: Tally::new(self.themes),
                     });
                     q.summary.groups.len() - 1
                 }
@@ -210,33 +201,20 @@ impl SummaryBuilder {
             gi
         });
         let s = &mut q.summary;
-        s.rows += 1;
+        s.total.add(missing, &coded.themes);
+        if let Some(g) = group {
+            s.groups[g].tally.add(missing, &coded.themes);
+        }
         if missing {
-            s.missing += 1;
-            if let Some(g) = group {
-                s.groups[g].missing += 1;
-            }
             return;
         }
-        s.n += 1;
-        if let Some(g) = group {
-            s.groups[g].n += 1;
-        }
         if coded.themes.is_empty() {
-            s.no_theme += 1;
-            if let Some(g) = group {
-                s.groups[g].no_theme += 1;
-            }
             if s.uncoded.len() < opts.uncoded_limit {
                 s.uncoded.push(display_quote(answer, &[], opts));
             }
             return;
         }
         for &t in &coded.themes {
-            s.themes[t] += 1;
-            if let Some(g) = group {
-                s.groups[g].themes[t] += 1;
-            }
             offer_quote(&mut q.candidates[t], answer, coded, t, seq, opts);
         }
     }
@@ -546,35 +524,35 @@ mod tests {
         assert_eq!(s.questions.len(), 2);
         let q1 = &s.questions[0];
         assert_eq!(
-            (q1.question.as_str(), q1.rows, q1.n, q1.missing, q1.no_theme),
+            (q1.question.as_str(), q1.total.answers(), q1.total.n, q1.total.missing, q1.total.no_theme),
             ("q1", 5, 3, 2, 1)
         );
-        assert_eq!(q1.themes, vec![2, 1]);
+        assert_eq!(q1.total.themes, vec![2, 1]);
         let q2 = &s.questions[1];
         assert_eq!(
-            (q2.question.as_str(), q2.rows, q2.n, q2.missing, q2.no_theme),
+            (q2.question.as_str(), q2.total.answers(), q2.total.n, q2.total.missing, q2.total.no_theme),
             ("q2", 2, 2, 0, 1)
         );
-        assert_eq!(q2.themes, vec![0, 1]);
+        assert_eq!(q2.total.themes, vec![0, 1]);
         for q in &s.questions {
-            assert_eq!(q.rows, q.n + q.missing);
-            assert_eq!(q.groups.iter().map(|g| g.n).sum::<usize>(), q.n);
-            assert_eq!(q.groups.iter().map(|g| g.missing).sum::<usize>(), q.missing);
+            assert_eq!(q.total.answers(), q.total.n + q.total.missing);
+            assert_eq!(q.groups.iter().map(|g| g.tally.n).sum::<usize>(), q.total.n);
+            assert_eq!(q.groups.iter().map(|g| g.tally.missing).sum::<usize>(), q.total.missing);
             assert_eq!(
-                q.groups.iter().map(|g| g.no_theme).sum::<usize>(),
-                q.no_theme
+                q.groups.iter().map(|g| g.tally.no_theme).sum::<usize>(),
+                q.total.no_theme
             );
             for t in 0..2 {
                 assert_eq!(
-                    q.groups.iter().map(|g| g.themes[t]).sum::<usize>(),
-                    q.themes[t]
+                    q.groups.iter().map(|g| g.tally.themes[t]).sum::<usize>(),
+                    q.total.themes[t]
                 );
             }
         }
         let groups: Vec<(&str, usize, usize)> = q1
             .groups
             .iter()
-            .map(|g| (g.value.as_str(), g.n, g.missing))
+            .map(|g| (g.value.as_str(), g.tally.n, g.tally.missing))
             .collect();
         assert_eq!(groups, vec![("a", 2, 1), ("b", 1, 1)]);
         // Uncoded answers are listed; missing ones are not.
@@ -585,7 +563,7 @@ mod tests {
     #[test]
     fn frequency_order_breaks_ties_by_lexicon_order() {
         let q = QuestionSummary {
-            themes: vec![1, 3, 0, 3],
+            total: Tally { themes: vec![1, 3, 0, 3], ..Default::default() },
             ..Default::default()
         };
         assert_eq!(q.by_frequency(), vec![1, 3, 0, 2]);
@@ -719,7 +697,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        assert_eq!(s.questions[0].no_theme, 10);
+        assert_eq!(s.questions[0].total.no_theme, 10);
         let ids: Vec<&str> = s.questions[0]
             .uncoded
             .iter()
