@@ -18,7 +18,7 @@ use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tema::io::AtomicOutput;
+use tema::output::Sink;
 use tema::{Engine, Lexicon};
 
 pub const EXIT_FAILED: u8 = 1;
@@ -121,24 +121,14 @@ pub fn engine(path: Option<&Path>) -> Result<Engine, CliError> {
 
 /// Writes `body` to `output` atomically (never over an input), or to stdout.
 pub fn emit(output: Option<&Path>, inputs: &[&str], body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), CliError> {
-    match output {
-        Some(path) => {
-            let inputs: Vec<&Path> = inputs.iter().filter(|i| **i != "-").map(Path::new).collect();
-            // AtomicOutput's errors already name the path.
-            let mut out = AtomicOutput::create(path, &inputs).map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
-            body(&mut out).map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
-            out.commit().map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
-            Ok(())
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            match body(&mut w).and_then(|_| w.flush()) {
-                Ok(()) => Ok(()),
-                // A closed pipe (`tema tag x | head`) is the reader's choice, not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(CliError::output(e)),
-            }
-        }
+    // AtomicOutput's errors already name the path.
+    let mut sink = Sink::open(output, inputs).map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
+    let to_stdout = sink.is_stdout();
+    match body(&mut sink).and_then(|()| sink.finish()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`tema tag x | head`) is the reader's choice, not an error.
+        Err(e) if to_stdout && e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) if to_stdout => Err(CliError::output(e)),
+        Err(e) => Err(CliError::new(EXIT_OUTPUT, e.to_string())),
     }
 }
