@@ -164,7 +164,11 @@ fn is_saterm(p: Part) -> bool {
 }
 
 /// SB8: ATerm Close* Sp* × ( ¬(OLetter | Upper | Lower | ParaSep | SATerm) )* Lower
-fn sb8(p: &[Part; 4], ahead: &[CharCat]) -> bool {
+///
+/// The look-ahead is answered by the first *decisive* character at or after `k`;
+/// `memo` remembers the last one found, so a long run of spaces or closing marks after
+/// a `.` is scanned once, not once per character (that was quadratic).
+fn sb8(p: &[Part; 4], cats: &[CharCat], k: usize, memo: &mut Option<(usize, bool)>) -> bool {
     let mut idx = if p[3] == Part::SpPlus { 2 } else { 3 };
     if p[idx] == Part::ClosePlus {
         idx -= 1;
@@ -172,14 +176,22 @@ fn sb8(p: &[Part; 4], ahead: &[CharCat]) -> bool {
     if p[idx] != Part::ATerm {
         return false;
     }
-    for c in ahead {
-        match c.s {
-            Sb::Lower => return true,
-            Sb::Upper | Sb::Cr | Sb::Lf | Sb::STerm | Sb::ATerm => return false,
-            _ => {}
+    if let Some((decisive_at, lower)) = *memo {
+        if k <= decisive_at {
+            return lower;
         }
     }
-    false
+    let mut found = (cats.len(), false);
+    for (j, c) in cats.iter().enumerate().skip(k) {
+        match c.s {
+            Sb::Lower => found = (j, true),
+            Sb::Upper | Sb::Cr | Sb::Lf | Sb::STerm | Sb::ATerm => found = (j, false),
+            _ => continue,
+        }
+        break;
+    }
+    *memo = Some(found);
+    found.1
 }
 
 /// SATerm Close* Sp*
@@ -254,6 +266,7 @@ fn sentence_breaks(cats: &[CharCat], mut brk: impl FnMut(usize)) {
         return;
     }
     let mut packed = advance_packed(0x0101_0101, cats[0].s);
+    let mut sb8_memo = None;
     for k in 1..cats.len() {
         let cat = cats[k].s;
         let packed_before = packed;
@@ -270,7 +283,7 @@ fn sentence_breaks(cats: &[CharCat], mut brk: impl FnMut(usize)) {
             _ if matches!(last, Part::Cr | Part::Lf) => true,                           // SB4
             Sb::Numeric if last == Part::ATerm => false,                                // SB6
             Sb::Upper if before[2] == Part::UpperLower && last == Part::ATerm => false, // SB7
-            _ if sb8(&before, &cats[k..]) => false,                                     // SB8
+            _ if sb8(&before, cats, k, &mut sb8_memo) => false,                         // SB8
             Sb::SContinue | Sb::STerm | Sb::ATerm if sb8a(&before) => false,            // SB8a
             Sb::Close | Sb::Sp | Sb::Cr | Sb::Lf if sb9(&before) => false,              // SB9
             Sb::Sp | Sb::Cr | Sb::Lf if sb8a(&before) => false,                         // SB10
@@ -281,6 +294,77 @@ fn sentence_breaks(cats: &[CharCat], mut brk: impl FnMut(usize)) {
         }
     }
     brk(cats.len());
+}
+
+/// Sentence ranges of any text from unicode-segmentation, without its quadratic cost on
+/// long runs.
+///
+/// unicode-segmentation answers SB8 (`ATerm Close* Sp* × … Lower`) by scanning ahead
+/// from *every* character of a `Close*` or `Sp*` run after a `.`, so `"ein ¤ test."`
+/// followed by 40,000 spaces took seconds. No sentence rule counts the characters of
+/// such a run (a run of one behaves as a run of many), and no rule breaks inside one. So
+/// each long run of spaces (or of closing marks the fast path knows) is shortened to its
+/// first character before segmenting, and the boundaries are mapped back: a boundary
+/// after the kept character is the end of the whole run.
+pub(crate) fn uax_sentences(text: &str, out: &mut Vec<(usize, usize)>) {
+    use unicode_segmentation::UnicodeSegmentation;
+    const LONG: usize = 16; // characters; shorter runs cost little either way
+    out.clear();
+    // (start, end, length of the first char) of each long run of one sentence category.
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+    let mut run: Option<(usize, Sb, usize, usize)> = None; // start, category, chars, first len
+    let mut flush = |run: Option<(usize, Sb, usize, usize)>, end: usize| {
+        if let Some((start, _, chars, first)) = run {
+            if chars >= LONG {
+                runs.push((start, end, first));
+            }
+        }
+    };
+    for (i, c) in text.char_indices() {
+        let cat = match c {
+            '\u{0}'..='\u{7F}' => Some(ASCII[c as usize].1),
+            _ if c.is_whitespace() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}') => Some(Sb::Sp),
+            _ => other_cat(c).map(|(_, s)| s),
+        }
+        .filter(|s| matches!(s, Sb::Sp | Sb::Close));
+        match (run, cat) {
+            (Some((start, rc, n, first)), Some(cat)) if rc == cat => run = Some((start, rc, n + 1, first)),
+            (_, cat) => {
+                flush(run, i);
+                run = cat.map(|cat| (i, cat, 1, c.len_utf8()));
+            }
+        }
+    }
+    flush(run, text.len());
+    if runs.is_empty() {
+        out.extend(text.split_sentence_bound_indices().map(|(s, t)| (s, s + t.len())));
+        return;
+    }
+    let mut short = String::with_capacity(text.len());
+    let mut last = 0;
+    for &(start, end, first) in &runs {
+        short.push_str(&text[last..start + first]);
+        last = end;
+    }
+    short.push_str(&text[last..]);
+    // Offsets in `short` -> offsets in `text`: runs are passed in order.
+    let mut next_run = 0;
+    let mut delta = 0;
+    let mut to_text = |p: usize| {
+        while let Some(&(start, end, first)) = runs.get(next_run) {
+            if start + first - delta > p {
+                break;
+            }
+            delta += end - start - first;
+            next_run += 1;
+        }
+        p + delta
+    };
+    for (s, t) in short.split_sentence_bound_indices() {
+        let start = to_text(s);
+        let end = to_text(s + t.len());
+        out.push((start, end));
+    }
 }
 
 // ---------------------------------------------------------------------------------
@@ -389,6 +473,46 @@ mod tests {
         }
     }
 
+    fn uax_sentences_of(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        uax_sentences(text, &mut out);
+        out
+    }
+
+    #[test]
+    fn long_runs_after_a_full_stop_agree_and_stay_linear() {
+        // Each of these took seconds (quadratic look-ahead) before the run memo / shortening.
+        for run in [" ", "\t", "\u{A0}", ")", "»", " \u{2003}"] {
+            for tail in ["bolig", "Bolig", "", "\n", ". ja", "1 b"] {
+                for head in ["Det er ein test.", "Det er ein ¤ test.", "U.S.A.", "a. ("] {
+                    let long = format!("{head}{}{tail}", run.repeat(40));
+                    assert_eq!(uax_sentences_of(&long), uax(&long).0, "{long:?}");
+                    agree(&long);
+                }
+            }
+        }
+        // 200,000 spaces after a full stop, on both paths: must finish at once.
+        for head in ["Det er ein test.", "Det er ein ¤ test."] {
+            let huge = format!("{head}{}bolig. Ny setning.", " ".repeat(200_000));
+            let mut sentences = Vec::new();
+            uax_sentences(&huge, &mut sentences);
+            assert_eq!(sentences.len(), 2, "{head}");
+            // A lower-case word after the run continues the sentence (SB8).
+            assert_eq!(sentences[0], (0, head.len() + 200_000 + "bolig. ".len()), "{head}");
+            if let Some((fast_sentences, _)) = fast(&huge) {
+                assert_eq!(fast_sentences, sentences);
+            }
+        }
+    }
+
+    fn runs_alphabet() -> impl Strategy<Value = String> {
+        let pieces: Vec<String> = ["a", "B", ".", "!", " ", "\u{A0}", "\t", ")", "\"", "»", "\n", "¤", "1", "\u{301}", "\u{2003}"]
+            .iter()
+            .flat_map(|p| [p.to_string(), p.repeat(17), p.repeat(40)])
+            .collect();
+        proptest::collection::vec(proptest::sample::select(pieces), 0..12).prop_map(|v| v.concat())
+    }
+
     fn alphabet() -> impl Strategy<Value = String> {
         let chars: Vec<char> = "aAbZæØåÉé0 9 .,;:'\"!?-_()[]{}\t\r\n\x0B\x0C\u{A0}«»“”‘’–—…§+/@#".chars().collect();
         proptest::collection::vec(proptest::sample::select(chars), 0..40).prop_map(|v| v.into_iter().collect())
@@ -404,6 +528,12 @@ mod tests {
 
         #[test]
         fn any_text_agrees_or_falls_back(text in "\\PC{0,30}") {
+            agree(&text);
+        }
+
+        #[test]
+        fn shortened_runs_give_the_same_sentences(text in runs_alphabet()) {
+            prop_assert_eq!(uax_sentences_of(&text), uax(&text).0);
             agree(&text);
         }
     }

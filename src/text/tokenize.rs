@@ -205,11 +205,10 @@ fn segment_text(text: &str, out: &mut Tokens) {
 
 /// Sentences and word segments from unicode-segmentation (UAX #29).
 fn segment_uax(text: &str, out: &mut Tokens) {
-    out.sentences.clear();
     out.segments.clear();
-    for (si, (sstart, sentence)) in text.split_sentence_bound_indices().enumerate() {
-        out.sentences.push((sstart, sstart + sentence.len()));
-        for (wstart, seg) in sentence.split_word_bound_indices() {
+    segment::uax_sentences(text, &mut out.sentences);
+    for (si, &(sstart, send)) in out.sentences.iter().enumerate() {
+        for (wstart, seg) in text[sstart..send].split_word_bound_indices() {
             out.segments.push(Segment { start: sstart + wstart, end: sstart + wstart + seg.len(), class: classify(seg), sentence: si as u32 });
         }
     }
