@@ -4,11 +4,17 @@
 //! rayon workers and (later) the HTTP service share one compiled lexicon.
 
 use crate::lexicon::{Lexicon, LexiconErrors};
-use crate::matcher::{Matcher, RawHit};
+use crate::matcher::{Matcher, RawHit, RawMatches};
 use crate::text::char_offset;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::cell::RefCell;
 use std::sync::Arc;
+
+thread_local! {
+    /// Per-thread raw matches, reused from answer to answer.
+    static RAW: RefCell<RawMatches> = RefCell::new(RawMatches::default());
+}
 
 /// One piece of evidence: a rule of a theme matched `text[start..end]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,23 +106,57 @@ impl Engine {
 
     /// Codes many answers in parallel; the output is in input order.
     pub fn tag_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Coded> {
-        texts.par_iter().map(|t| self.tag(t.as_ref())).collect()
+        let mut out = Vec::new();
+        self.tag_batch_into(texts, &mut out);
+        out
+    }
+
+    /// Codes one answer into `coded`, reusing its buffers (what `tag` returns).
+    pub fn tag_into(&self, text: &str, coded: &mut Coded) {
+        self.code_into(text, false, coded)
+    }
+
+    /// `tag_batch` into `out` (resized to `texts.len()`), reusing the buffers of the
+    /// `Coded` values already there: a bulk run allocates while its batches grow, not
+    /// per answer.
+    pub fn tag_batch_into<S: AsRef<str> + Sync>(&self, texts: &[S], out: &mut Vec<Coded>) {
+        out.truncate(texts.len());
+        out.resize_with(texts.len(), Coded::default);
+        out.par_iter_mut().zip(texts.par_iter()).for_each(|(coded, t)| self.tag_into(t.as_ref(), coded));
     }
 
     fn code(&self, text: &str, keep_vetoed: bool) -> Coded {
-        let raw = self.matcher.find(text);
-        let lex = self.lexicon();
         let mut coded = Coded::default();
+        self.code_into(text, keep_vetoed, &mut coded);
+        coded
+    }
+
+    fn code_into(&self, text: &str, keep_vetoed: bool, coded: &mut Coded) {
+        coded.themes.clear();
+        coded.hits.clear();
+        coded.vetoed.clear();
+        RAW.with(|raw| {
+            let raw = &mut *raw.borrow_mut();
+            raw.terms.clear();
+            raw.excepts.clear();
+            self.matcher.find_into(text, raw);
+            self.resolve(text, raw, keep_vetoed, coded);
+        });
+    }
+
+    /// Raw matches -> hits in text order (vetoed ones dropped or kept aside), themes.
+    fn resolve(&self, text: &str, raw: &mut RawMatches, keep_vetoed: bool, coded: &mut Coded) {
+        let lex = self.lexicon();
         let mut chars = CharCounter::new(text);
-        let mut terms = raw.terms;
+        let terms = &mut raw.terms;
         terms.sort_by_key(|h| (h.start, h.end, h.rule));
         terms.dedup_by_key(|h| (h.start, h.end, h.rule));
-        let mut excepts = raw.excepts;
+        let excepts = &mut raw.excepts;
         excepts.sort_by_key(|h| (h.start, h.end, h.rule));
-        for h in terms {
+        for h in terms.iter() {
             let theme = lex.rules[h.rule as usize].theme;
             let veto = excepts.iter().find(|v| lex.rules[v.rule as usize].theme == theme && v.start < h.end && h.start < v.end);
-            let hit = self.to_hit(&h, theme, &mut chars);
+            let hit = self.to_hit(h, theme, &mut chars);
             match veto {
                 None => coded.hits.push(hit),
                 Some(v) if keep_vetoed => {
@@ -132,7 +172,6 @@ impl Engine {
             }
         }
         coded.themes.sort_by_key(|&t| self.id_rank[t]);
-        coded
     }
 
     fn to_hit(&self, h: &RawHit, theme: usize, chars: &mut CharCounter) -> Hit {

@@ -318,8 +318,13 @@ impl Matcher {
     /// Finds every term and veto match in `text`.
     pub fn find(&self, text: &str) -> RawMatches {
         let mut out = RawMatches::default();
-        SCRATCH.with(|s| self.find_with(text, &mut s.borrow_mut(), &mut out));
+        self.find_into(text, &mut out);
         out
+    }
+
+    /// `find`, appending to `out`.
+    pub fn find_into(&self, text: &str, out: &mut RawMatches) {
+        SCRATCH.with(|s| self.find_with(text, &mut s.borrow_mut(), out));
     }
 
     /// Tokenizes `text` (for `explain`).

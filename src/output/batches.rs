@@ -144,7 +144,7 @@ impl<'e> BatchCoder<'e> {
             .zip(&self.missing)
             .map(|(a, &m)| if m { "" } else { a.text.as_str() })
             .collect();
-        self.coded = self.engine.tag_batch(&texts);
+        self.engine.tag_batch_into(&texts, &mut self.coded);
         self.done += self.answers.len() as u64;
         Ok(true)
     }
