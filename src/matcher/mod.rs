@@ -16,7 +16,7 @@ pub mod fuzzy;
 pub mod glob;
 
 use crate::lexicon::{ElemKind, Lexicon, Pattern, RuleKind, Step};
-use crate::text::{fold_into, tokenize, tokenize_without_units, Tokens};
+use crate::text::{fold_into, tokenize, tokenize_units, tokenize_without_units, Tokens};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use std::cell::RefCell;
@@ -343,7 +343,11 @@ impl Matcher {
             // even split out, let alone folded and looked up.
             tokenize_without_units(text, tokens);
         } else {
-            tokenize(text, tokens);
+            // Without glob rules only units (and which sentence each is in) matter; most
+            // answers get them from one cheap scan.
+            if !(self.glob.is_empty() && tokenize_units(text, tokens)) {
+                tokenize(text, tokens);
+            }
             if memo.owner != self.id || memo.map.len() >= MEMO_MAX {
                 memo.map.clear();
                 memo.elems.clear();

@@ -368,6 +368,112 @@ pub(crate) fn uax_sentences(text: &str, out: &mut Vec<(usize, usize)>) {
 }
 
 // ---------------------------------------------------------------------------------
+// Units only: what the matcher needs from most answers.
+
+/// The word units of everyday text (maximal runs of letters and digits) with a sentence
+/// number each, without building words, tokens or the sentence list: calls
+/// `unit(start, end, sentence)` for each unit in order. Two units have the same
+/// sentence number exactly when `tokenize` puts them in the same sentence (the numbers
+/// themselves may differ: breaks between no units are not counted).
+///
+/// Why it is exact: a sentence break needs a terminator (`.`, `!`, `?`, CR, LF) right
+/// before it, behind only closing marks and spaces (UAX #29 SB4, SB11), so a break
+/// between two units lies in the gap between them and needs a terminator *in* that
+/// gap. Only such gaps are checked, by the same state machine as [`segment`], started at
+/// the last character of the previous unit (rules never look further back than that:
+/// they look back over closing marks and spaces, and a unit ends in a letter or digit).
+///
+/// Returns `false` (the caller must tokenize instead, and ignore the units given so
+/// far) on a character outside the fast alphabet and on `_`, which UAX #29 joins to
+/// letters (`_abc` is one segment that `tokenize` keeps whole as a symbol, no unit).
+pub(crate) fn scan_units(text: &str, cats: &mut Vec<CharCat>, mut unit: impl FnMut(usize, usize, u32)) -> bool {
+    if text.len() >= u32::MAX as usize {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    let mut sentence = 0u32;
+    let mut run_start: Option<usize> = None;
+    // Start of the last character of the unit being read / the previous unit.
+    let mut last_char = 0;
+    let mut prev_last_char: Option<usize> = None;
+    let mut terminator_in_gap = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (w, sb, len) = if b < 0x80 {
+            let (w, sb) = ASCII[b as usize];
+            (w, sb, 1)
+        } else {
+            let c = text[i..].chars().next().expect("char boundary");
+            let Some((w, sb)) = other_cat(c) else { return false };
+            (w, sb, c.len_utf8())
+        };
+        match w {
+            Wb::ALetter | Wb::Numeric => {
+                if run_start.is_none() {
+                    if terminator_in_gap {
+                        if let Some(prev) = prev_last_char {
+                            if gap_has_break(text, prev, i, cats) {
+                                sentence += 1;
+                            }
+                        }
+                        terminator_in_gap = false;
+                    }
+                    run_start = Some(i);
+                }
+                last_char = i;
+            }
+            Wb::ExtendNumLet => return false,
+            _ => {
+                if let Some(start) = run_start.take() {
+                    unit(start, i, sentence);
+                    prev_last_char = Some(last_char);
+                }
+                terminator_in_gap |= matches!(sb, Sb::ATerm | Sb::STerm | Sb::Cr | Sb::Lf);
+            }
+        }
+        i += len;
+    }
+    if let Some(start) = run_start {
+        unit(start, bytes.len(), sentence);
+    }
+    true
+}
+
+/// Does a sentence break fall between the unit whose last character starts at byte
+/// `prev_last` and the unit starting at byte `next`? Runs [`sentence_breaks`] over that
+/// stretch, extended to the first character that decides SB8's look-ahead.
+fn gap_has_break(text: &str, prev_last: usize, next: usize, cats: &mut Vec<CharCat>) -> bool {
+    cats.clear();
+    let bytes = text.as_bytes();
+    let mut next_k = 0;
+    let mut i = prev_last;
+    while i < bytes.len() {
+        let (w, s, len) = if bytes[i] < 0x80 {
+            let (w, s) = ASCII[bytes[i] as usize];
+            (w, s, 1)
+        } else {
+            let c = text[i..].chars().next().expect("char boundary");
+            // Unknown characters lie past `next` (the scan checked the rest); the scan
+            // will reach them and give up, so this answer does not matter.
+            let Some((w, s)) = other_cat(c) else { return false };
+            (w, s, c.len_utf8())
+        };
+        if i == next {
+            next_k = cats.len();
+        }
+        cats.push(CharCat { pos: i as u32, w, s });
+        if i >= next && matches!(s, Sb::Lower | Sb::Upper | Sb::Cr | Sb::Lf | Sb::STerm | Sb::ATerm) {
+            break;
+        }
+        i += len;
+    }
+    let mut found = false;
+    sentence_breaks(cats, |k| found |= (1..=next_k).contains(&k));
+    found
+}
+
+// ---------------------------------------------------------------------------------
 // Words: the part of unicode-segmentation's `UWordBounds` state machine (src/word.rs)
 // that the fast alphabet can reach.
 

@@ -100,6 +100,26 @@ pub fn tokenize_without_units(text: &str, out: &mut Tokens) {
     assemble(text, out, false);
 }
 
+/// Only the units of `text`, with sentence numbers, and no tokens or sentence list: all
+/// the matcher needs when it has no glob rules. `false` (and `out.units` unspecified)
+/// when the text needs the full tokenizer: characters outside the fast alphabet, or a
+/// possible URL / e-mail address (their tokens can cut a run of letters).
+///
+/// The units are those of `tokenize`; two units share a sentence number exactly when
+/// they are in the same sentence there (the numbers may differ).
+pub fn tokenize_units(text: &str, out: &mut Tokens) -> bool {
+    clear(out);
+    if memchr_any(text.as_bytes()) {
+        return false;
+    }
+    let Tokens { units, cats, .. } = out;
+    let mut token = 0;
+    segment::scan_units(text, cats, |start, end, sentence| {
+        units.push(Unit { start, end, sentence, token });
+        token += 1;
+    })
+}
+
 /// `tokenize` with unicode-segmentation only (no fast path): the reference that tests
 /// compare the fast path with.
 #[doc(hidden)]
@@ -319,6 +339,7 @@ fn www_at(b: &[u8], i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::Strategy;
 
     fn units(text: &str) -> Vec<&str> {
         let mut t = Tokens::new();
@@ -405,11 +426,15 @@ mod tests {
         let mut rd = csv::Reader::from_path(path).expect("corpus");
         let col = rd.headers().expect("header").iter().position(|h| h == "answer").expect("answer column");
         let mut n = 0;
+        let mut units_only = 0;
         for rec in rd.records() {
-            same_as_reference(&rec.expect("record")[col]);
+            let text = &rec.expect("record")[col];
+            same_as_reference(text);
+            units_only += units_agree(text) as usize;
             n += 1;
         }
         assert!(n > 0);
+        eprintln!("{n} answers, {units_only} took the units-only path");
     }
 
     #[test]
@@ -440,6 +465,67 @@ mod tests {
         }
     }
 
+    /// `tokenize_units` gives the units of `tokenize`, and puts two units in the same
+    /// sentence exactly when `tokenize` does; or it declines.
+    fn units_agree(text: &str) -> bool {
+        let mut fast = Tokens::new();
+        if !tokenize_units(text, &mut fast) {
+            return false;
+        }
+        let mut full = Tokens::new();
+        tokenize(text, &mut full);
+        let ranges = |t: &Tokens| t.units.iter().map(|u| (u.start, u.end)).collect::<Vec<_>>();
+        assert_eq!(ranges(&fast), ranges(&full), "{text:?}");
+        for (i, (a, b)) in fast.units.iter().zip(&full.units).enumerate() {
+            for (c, d) in fast.units[i + 1..].iter().zip(&full.units[i + 1..]) {
+                assert_eq!(a.sentence == c.sentence, b.sentence == d.sentence, "{text:?}: {:?} / {:?}", &text[a.start..a.end], &text[c.start..c.end]);
+            }
+        }
+        true
+    }
+
+    #[test]
+    fn units_only_agree_with_tokenize() {
+        for t in [
+            "",
+            "Mangel på boliger. Samarbeidet med NAV er tungt! tolk?",
+            "f.eks. nav.no og NAV's kontor, ca. 30 kommuner. U.S.A. Ja.",
+            "Hei.\r\n\r\nNy linje.  To  mellomrom. a.B. er. Ok?! «Ja.» Han sa: «nei». Kap. 6A",
+            "NAV-kontoret, LHBT+-personer og 15-18-åringer; 1.000,50 kr ... ja... Nei.. ok",
+            "«Sitat.» Neste setning. (Parentes.) tolk [klammer.] bolig {x.} \"q.\" 'y.' tolk",
+            "ÆØÅ æøå é. Ære være – ja — nei … § 6A. «tolk». ‘x’ ’y",
+            "tab\there\x0Bvt\x0Cff end. \u{A0}nbsp. Ja\n\nbolig",
+            "3.a 3.A a.3 A.3 ... .a .A ,a ;b :c 30. 2.",
+        ] {
+            assert!(units_agree(t), "{t:?} should take the units-only path");
+        }
+        for t in ["snake_case", "https://www.nav.no/bolig", "post@nav.no", "www.bolig.no", "smil 😀 bolig", "Україна"] {
+            assert!(!units_agree(t), "{t:?} needs the full tokenizer");
+        }
+    }
+
+    fn words_alphabet() -> impl Strategy<Value = String> {
+        let pieces: Vec<&str> = vec![
+            "bolig", "NAV", "Tolk", "ca", "f", "eks", "30", "6A", "æøå", "Ære", "é", " ", " ", " ", ".", ". ", "! ", "?", ",", ";", ":", "-", "+",
+            "'", "’", "\"", "«", "»", "(", ")", "\n", "\r\n", "\t", "\u{A0}", "…", "–", "/", "#", "§", "  ",
+        ];
+        proptest::collection::vec(proptest::sample::select(pieces), 0..30).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn units_only_agree_on_random_text(text in words_alphabet()) {
+            proptest::prop_assert!(units_agree(&text), "{:?} should take the units-only path", text);
+        }
+
+        #[test]
+        fn units_only_agree_or_decline_on_any_text(text in "\\PC{0,40}") {
+            units_agree(&text);
+        }
+    }
+
+    #[test]
     #[test]
     fn decomposed_letters_stay_inside_the_word() {
         assert_eq!(units("bla\u{030A} bolig"), vec!["bla\u{030A}", "bolig"]);
