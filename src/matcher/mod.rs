@@ -16,7 +16,7 @@ pub mod fuzzy;
 pub mod glob;
 
 use crate::lexicon::{ElemKind, Lexicon, Pattern, RuleKind, Step};
-use crate::text::{fold_into, tokenize, tokenize_units, tokenize_without_units, Tokens};
+use crate::text::{fold_units, tokenize, tokenize_units, tokenize_without_units, Tokens};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use std::cell::RefCell;
@@ -109,7 +109,6 @@ static NEXT_MATCHER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::Atomic
 #[derive(Default)]
 struct Scratch {
     tokens: Tokens,
-    folded: String,
     buf: String,
     /// (unit index, element, fuzzy), in unit order
     unit_elems: Vec<(u32, ElemId, bool)>,
@@ -335,7 +334,7 @@ impl Matcher {
     }
 
     fn find_with(&self, text: &str, s: &mut Scratch, out: &mut RawMatches) {
-        let Scratch { tokens, folded, buf, unit_elems, unit_start, elems_here, memo } = s;
+        let Scratch { tokens, buf, unit_elems, unit_start, elems_here, memo } = s;
         unit_elems.clear();
         unit_start.clear();
         if self.units_match_nothing {
@@ -347,6 +346,7 @@ impl Matcher {
             // answers get them from one cheap scan.
             if !(self.glob.is_empty() && tokenize_units(text, tokens)) {
                 tokenize(text, tokens);
+                fold_units(text, tokens);
             }
             if memo.owner != self.id || memo.map.len() >= MEMO_MAX {
                 memo.map.clear();
@@ -356,13 +356,12 @@ impl Matcher {
             for (ui, u) in tokens.units.iter().enumerate() {
                 unit_start.push(unit_elems.len() as u32);
                 let original = &text[u.start..u.end];
-                folded.clear();
-                fold_into(original, folded);
-                let entry = match memo.map.get(folded.as_str()) {
+                let folded = tokens.folded_unit(ui);
+                let entry = match memo.map.get(folded) {
                     Some(&e) => e,
                     None => {
                         let e = self.memo_entry(folded, buf, elems_here, &mut memo.elems);
-                        memo.map.insert(folded.as_str().into(), e);
+                        memo.map.insert(folded.into(), e);
                         e
                     }
                 };

@@ -34,24 +34,30 @@ pub fn fold(word: &str) -> String {
 
 fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
     for c in chars {
-        match c {
-            'æ' | 'Æ' | 'ä' | 'Ä' => out.push_str("ae"),
-            'ø' | 'Ø' | 'ö' | 'Ö' => out.push_str("oe"),
-            'å' | 'Å' => out.push_str("aa"),
-            'á' | 'à' | 'â' | 'ã' | 'Á' | 'À' | 'Â' | 'Ã' => out.push('a'),
-            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => out.push('e'),
-            'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => out.push('i'),
-            'ó' | 'ò' | 'ô' | 'õ' | 'Ó' | 'Ò' | 'Ô' | 'Õ' => out.push('o'),
-            'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => out.push('u'),
-            'ç' | 'Ç' | 'č' | 'Č' => out.push('c'),
-            'ñ' | 'Ñ' => out.push('n'),
-            'š' | 'Š' => out.push('s'),
-            'ž' | 'Ž' => out.push('z'),
-            // Typographic apostrophes fold to the ASCII one ("NAV’s").
-            '\u{2019}' | '\u{2018}' => out.push('\''),
-            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            c => out.extend(c.to_lowercase()),
-        }
+        fold_char(c, out);
+    }
+}
+
+/// Appends the folded form of one character (of NFC text) to `out`.
+#[inline]
+pub(crate) fn fold_char(c: char, out: &mut String) {
+    match c {
+        'æ' | 'Æ' | 'ä' | 'Ä' => out.push_str("ae"),
+        'ø' | 'Ø' | 'ö' | 'Ö' => out.push_str("oe"),
+        'å' | 'Å' => out.push_str("aa"),
+        'á' | 'à' | 'â' | 'ã' | 'Á' | 'À' | 'Â' | 'Ã' => out.push('a'),
+        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => out.push('e'),
+        'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => out.push('i'),
+        'ó' | 'ò' | 'ô' | 'õ' | 'Ó' | 'Ò' | 'Ô' | 'Õ' => out.push('o'),
+        'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => out.push('u'),
+        'ç' | 'Ç' | 'č' | 'Č' => out.push('c'),
+        'ñ' | 'Ñ' => out.push('n'),
+        'š' | 'Š' => out.push('s'),
+        'ž' | 'Ž' => out.push('z'),
+        // Typographic apostrophes fold to the ASCII one ("NAV’s").
+        '\u{2019}' | '\u{2018}' => out.push('\''),
+        c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+        c => out.extend(c.to_lowercase()),
     }
 }
 

@@ -4,7 +4,7 @@ mod segment;
 pub mod tokenize;
 
 pub use fold::{fold, fold_into};
-pub use tokenize::{tokenize, tokenize_units, tokenize_without_units, Token, TokenKind, Tokens, Unit};
+pub use tokenize::{fold_units, tokenize, tokenize_units, tokenize_without_units, Token, TokenKind, Tokens, Unit};
 
 /// Char offset of byte offset `byte` in `text` (which must be a char boundary).
 pub fn char_offset(text: &str, byte: usize) -> usize {

@@ -75,6 +75,19 @@ const fn ascii_cat(b: u8) -> (Wb, Sb) {
     }
 }
 
+/// ASCII letters and digits folded (lower case); 0 for every other byte.
+const ASCII_FOLD: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        if (b as u8).is_ascii_alphanumeric() {
+            t[b] = (b as u8).to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
 const ASCII: [(Wb, Sb); 128] = {
     let mut t = [(Wb::Any, Sb::Other); 128];
     let mut b = 0;
@@ -372,7 +385,9 @@ pub(crate) fn uax_sentences(text: &str, out: &mut Vec<(usize, usize)>) {
 
 /// The word units of everyday text (maximal runs of letters and digits) with a sentence
 /// number each, without building words, tokens or the sentence list: calls
-/// `unit(start, end, sentence)` for each unit in order. Two units have the same
+/// `unit(start, end, sentence, folded_end)` for each unit in order, having appended
+/// the unit's folded form (`fold_into`) to `folded`, which then ends at `folded_end`.
+/// Two units have the same
 /// sentence number exactly when `tokenize` puts them in the same sentence (the numbers
 /// themselves may differ: breaks between no units are not counted).
 ///
@@ -386,7 +401,7 @@ pub(crate) fn uax_sentences(text: &str, out: &mut Vec<(usize, usize)>) {
 /// Returns `false` (the caller must tokenize instead, and ignore the units given so
 /// far) on a character outside the fast alphabet and on `_`, which UAX #29 joins to
 /// letters (`_abc` is one segment that `tokenize` keeps whole as a symbol, no unit).
-pub(crate) fn scan_units(text: &str, cats: &mut Vec<CharCat>, mut unit: impl FnMut(usize, usize, u32)) -> bool {
+pub(crate) fn scan_units(text: &str, cats: &mut Vec<CharCat>, folded: &mut String, mut unit: impl FnMut(usize, usize, u32, usize)) -> bool {
     if text.len() >= u32::MAX as usize {
         return false;
     }
@@ -397,47 +412,72 @@ pub(crate) fn scan_units(text: &str, cats: &mut Vec<CharCat>, mut unit: impl FnM
     let mut last_char = 0;
     let mut prev_last_char: Option<usize> = None;
     let mut terminator_in_gap = false;
+    // A letter or digit at `i`: a unit starts here unless one is under way.
+    let mut letter_at = |i: usize, run_start: &mut Option<usize>, terminator_in_gap: &mut bool, prev_last_char: Option<usize>| {
+        if run_start.is_none() {
+            if std::mem::take(terminator_in_gap) {
+                if let Some(prev) = prev_last_char {
+                    if gap_has_break(text, prev, i, cats) {
+                        sentence += 1;
+                    }
+                }
+            }
+            *run_start = Some(i);
+        }
+        sentence
+    };
+    let mut sentence_now = 0;
+    // ASCII folds byte for byte and Latin-1 letters (two bytes) to at most two.
+    folded.reserve(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let (w, sb, len) = if b < 0x80 {
-            let (w, sb) = ASCII[b as usize];
-            (w, sb, 1)
+        let (w, sb) = if b < 0x80 {
+            let lower = ASCII_FOLD[b as usize];
+            if lower != 0 {
+                // The common case: an ASCII letter or digit.
+                if run_start.is_none() {
+                    sentence_now = letter_at(i, &mut run_start, &mut terminator_in_gap, prev_last_char);
+                }
+                folded.push(lower as char);
+                last_char = i;
+                i += 1;
+                continue;
+            }
+            i += 1;
+            ASCII[b as usize]
         } else {
             let c = text[i..].chars().next().expect("char boundary");
             let Some((w, sb)) = other_cat(c) else { return false };
-            (w, sb, c.len_utf8())
-        };
-        match w {
-            Wb::ALetter | Wb::Numeric => {
-                if run_start.is_none() {
-                    if terminator_in_gap {
-                        if let Some(prev) = prev_last_char {
-                            if gap_has_break(text, prev, i, cats) {
-                                sentence += 1;
-                            }
-                        }
-                        terminator_in_gap = false;
-                    }
-                    run_start = Some(i);
-                }
+            if matches!(w, Wb::ALetter | Wb::Numeric) {
+                sentence_now = letter_at(i, &mut run_start, &mut terminator_in_gap, prev_last_char);
+                // Latin-1 letters: NFC already, so folding char by char is `fold_into`.
+                super::fold::fold_char(c, folded);
                 last_char = i;
+                i += c.len_utf8();
+                continue;
             }
-            Wb::ExtendNumLet => return false,
-            _ => {
-                if let Some(start) = run_start.take() {
-                    unit(start, i, sentence);
-                    prev_last_char = Some(last_char);
-                }
-                terminator_in_gap |= matches!(sb, Sb::ATerm | Sb::STerm | Sb::Cr | Sb::Lf);
-            }
+            i += c.len_utf8();
+            (w, sb)
+        };
+        if w == Wb::ExtendNumLet {
+            return false;
         }
-        i += len;
+        if let Some(start) = run_start.take() {
+            unit(start, last_char_end(text, last_char), sentence_now, folded.len());
+            prev_last_char = Some(last_char);
+        }
+        terminator_in_gap |= matches!(sb, Sb::ATerm | Sb::STerm | Sb::Cr | Sb::Lf);
     }
     if let Some(start) = run_start {
-        unit(start, bytes.len(), sentence);
+        unit(start, bytes.len(), sentence_now, folded.len());
     }
     true
+}
+
+/// End of the character starting at byte `i`.
+fn last_char_end(text: &str, i: usize) -> usize {
+    i + text[i..].chars().next().map_or(0, char::len_utf8)
 }
 
 /// Does a sentence break fall between the unit whose last character starts at byte

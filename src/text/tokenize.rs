@@ -11,6 +11,7 @@
 //!
 //! All offsets are byte offsets into the original text, on char boundaries.
 
+use super::fold::fold_into;
 use super::segment;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -58,6 +59,18 @@ pub struct Tokens {
     segments: Vec<Segment>,
     specials: Vec<(usize, usize, TokenKind)>,
     cats: Vec<segment::CharCat>,
+    /// The folded units one after another, and where each ends (only after
+    /// `tokenize_units` or `fold_units`): unit `i` is `folded[ends[i-1]..ends[i]]`.
+    pub folded: String,
+    pub folded_ends: Vec<u32>,
+}
+
+impl Tokens {
+    /// The folded form of unit `i` (see `folded`).
+    pub fn folded_unit(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.folded_ends[i - 1] as usize };
+        &self.folded[start..self.folded_ends[i] as usize]
+    }
 }
 
 impl Tokens {
@@ -112,12 +125,24 @@ pub fn tokenize_units(text: &str, out: &mut Tokens) -> bool {
     if memchr_any(text.as_bytes()) {
         return false;
     }
-    let Tokens { units, cats, .. } = out;
+    let Tokens { units, cats, folded, folded_ends, .. } = out;
     let mut token = 0;
-    segment::scan_units(text, cats, |start, end, sentence| {
+    segment::scan_units(text, cats, folded, |start, end, sentence, folded_end| {
         units.push(Unit { start, end, sentence, token });
+        folded_ends.push(folded_end as u32);
         token += 1;
     })
+}
+
+/// Fills `out.folded` / `out.folded_ends` for the units `tokenize` found (what
+/// `tokenize_units` fills as it goes): the folded units, one after another.
+pub fn fold_units(text: &str, out: &mut Tokens) {
+    out.folded.clear();
+    out.folded_ends.clear();
+    for u in &out.units {
+        fold_into(&text[u.start..u.end], &mut out.folded);
+        out.folded_ends.push(out.folded.len() as u32);
+    }
 }
 
 /// `tokenize` with unicode-segmentation only (no fast path): the reference that tests
@@ -131,6 +156,8 @@ pub fn tokenize_reference(text: &str, out: &mut Tokens) {
 }
 
 fn clear(out: &mut Tokens) {
+    out.folded.clear();
+    out.folded_ends.clear();
     out.tokens.clear();
     out.units.clear();
     out.sentences.clear();
@@ -476,6 +503,8 @@ mod tests {
         tokenize(text, &mut full);
         let ranges = |t: &Tokens| t.units.iter().map(|u| (u.start, u.end)).collect::<Vec<_>>();
         assert_eq!(ranges(&fast), ranges(&full), "{text:?}");
+        fold_units(text, &mut full);
+        assert_eq!((&fast.folded, &fast.folded_ends), (&full.folded, &full.folded_ends), "{text:?}");
         for (i, (a, b)) in fast.units.iter().zip(&full.units).enumerate() {
             for (c, d) in fast.units[i + 1..].iter().zip(&full.units[i + 1..]) {
                 assert_eq!(a.sentence == c.sentence, b.sentence == d.sentence, "{text:?}: {:?} / {:?}", &text[a.start..a.end], &text[c.start..c.end]);
