@@ -555,7 +555,6 @@ mod tests {
     }
 
     #[test]
-    #[test]
     fn decomposed_letters_stay_inside_the_word() {
         assert_eq!(units("bla\u{030A} bolig"), vec!["bla\u{030A}", "bolig"]);
     }
