@@ -14,6 +14,7 @@
 
 pub mod fuzzy;
 pub mod glob;
+mod regex_guard;
 
 use crate::lexicon::{ElemKind, Lexicon, Pattern, RuleKind, Step};
 use crate::text::{fold_units, tokenize, tokenize_units, tokenize_without_units, Tokens};
@@ -96,6 +97,8 @@ pub struct Matcher {
     /// element -> phrase rules whose first step contains it
     by_first_elem: Vec<Vec<u32>>,
     regexes: Vec<(u32, Regex)>,
+    /// Which regexes can match an answer at all (their required literals).
+    regex_guard: regex_guard::RegexGuard,
     glob: glob::GlobMatcher,
     /// No whole, case-sensitive, compound or typo form: units need no lookups.
     units_match_nothing: bool,
@@ -116,6 +119,8 @@ struct Scratch {
     unit_start: Vec<u32>,
     elems_here: Vec<(ElemId, bool)>,
     memo: UnitMemo,
+    /// regex index -> may match this answer
+    run_regex: Vec<bool>,
 }
 
 /// Per-thread memo of what a folded unit matches through the case-insensitive paths
@@ -141,6 +146,8 @@ struct MemoEntry {
     whole: u16,
     plain: u16,
     typos: u16,
+    /// `RegexGuard::unit_bits` of the unit
+    guard_bits: u64,
 }
 
 /// Entries per thread before the memo starts afresh (a few MB at most).
@@ -287,6 +294,7 @@ impl Matcher {
             }
         }
 
+        let regex_guard = regex_guard::RegexGuard::new(regexes.iter().map(|(_, re): &(u32, Regex)| re.as_str()));
         let glob = glob::GlobMatcher::compile(&lexicon)?;
         let units_match_nothing = whole.is_empty() && exact.is_empty() && exact_first.is_empty() && ac.is_none() && fuzzy.is_empty();
         let id = NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -304,6 +312,7 @@ impl Matcher {
             rules,
             by_first_elem,
             regexes,
+            regex_guard,
             glob,
             units_match_nothing,
             id,
@@ -334,9 +343,12 @@ impl Matcher {
     }
 
     fn find_with(&self, text: &str, s: &mut Scratch, out: &mut RawMatches) {
-        let Scratch { tokens, buf, unit_elems, unit_start, elems_here, memo } = s;
+        let Scratch { tokens, buf, unit_elems, unit_start, elems_here, memo, run_regex } = s;
         unit_elems.clear();
         unit_start.clear();
+        // Units-only scan used; then the regex guard can work from the units.
+        let mut units_only = false;
+        let mut guard_bits = 0u64;
         if self.units_match_nothing {
             // Only glob (imported) rules: they compare whole tokens, so units are not
             // even split out, let alone folded and looked up.
@@ -344,7 +356,8 @@ impl Matcher {
         } else {
             // Without glob rules only units (and which sentence each is in) matter; most
             // answers get them from one cheap scan.
-            if !(self.glob.is_empty() && tokenize_units(text, tokens)) {
+            units_only = self.glob.is_empty() && tokenize_units(text, tokens);
+            if !units_only {
                 tokenize(text, tokens);
                 fold_units(text, tokens);
             }
@@ -365,6 +378,7 @@ impl Matcher {
                         e
                     }
                 };
+                guard_bits |= entry.guard_bits;
                 let ids = &memo.elems[entry.start as usize..];
                 elems_here.clear();
                 ids[..entry.whole as usize].iter().for_each(|&e| elems_here.push((e, false)));
@@ -412,7 +426,12 @@ impl Matcher {
                 }
             }
         }
-        for (ri, re) in &self.regexes {
+        match (self.regexes.is_empty(), units_only) {
+            (true, _) => {}
+            (false, true) => self.regex_guard.candidates_from_units(text, guard_bits, run_regex),
+            (false, false) => self.regex_guard.candidates(text, run_regex),
+        }
+        for ((ri, re), _) in self.regexes.iter().zip(run_regex.iter()).filter(|(_, &run)| run) {
             let except = self.rules[*ri as usize].except;
             for m in re.find_iter(text) {
                 if m.start() == m.end() {
@@ -494,7 +513,7 @@ impl Matcher {
         let start = ids.len() as u32;
         ids.extend(scratch.iter().map(|x| x.0));
         let n16 = |n: usize| u16::try_from(n).expect("fewer than 65,536 elements per word");
-        MemoEntry { start, whole: n16(whole), plain: n16(plain), typos: n16(scratch.len() - plain) }
+        MemoEntry { start, whole: n16(whole), plain: n16(plain), typos: n16(scratch.len() - plain), guard_bits: self.regex_guard.unit_bits(folded) }
     }
 
     /// Case-sensitive forms (`=NAV`), appended to `out` if new.
