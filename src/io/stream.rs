@@ -673,13 +673,105 @@ fn write_number(s: &mut String, mut n: u64) {
         }
     }
     s.clear();
-    // Only ASCII digits.
-    s.extend(digits[i..].iter().map(|&d| d as char));
+    s.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn reader(csv: &str, opts: &ReadOptions) -> AnswerReader {
+        AnswerReader::from_bytes("svar.csv", csv.as_bytes(), opts).unwrap()
+    }
+
+    /// Rows of varying length (one very long), so reused strings grow and shrink.
+    fn sample_csv(rows: usize) -> String {
+        let mut csv = String::from("nr,svar,kommune\n");
+        for i in 0..rows {
+            let text = match i % 50 {
+                7 => "lang ".repeat(4000),
+                k => format!("svar {i} {}", "x".repeat(k * 3)),
+            };
+            csv.push_str(&format!("N{i},\"{text}\",K{}\n", i % 4));
+        }
+        csv
+    }
+
+    #[test]
+    fn refill_gives_the_same_answers_as_next_batch() {
+        let csv = sample_csv(700);
+        for id in [None, Some("nr".to_string())] {
+            let opts = ReadOptions {
+                id_column: id.clone(),
+                ..Default::default()
+            };
+            let mut expected = Vec::new();
+            let mut r = reader(&csv, &opts);
+            while r.next_batch(usize::MAX, &mut expected).unwrap() > 0 {}
+            assert_eq!(expected.len(), 700);
+
+            for step in [1, 3, 64, 256, 1000] {
+                let mut r = reader(&csv, &opts);
+                let mut buf = AnswerBuf::default();
+                let mut got = Vec::new();
+                loop {
+                    buf.clear();
+                    let n = r.refill(step, &mut buf).unwrap();
+                    assert_eq!(n, buf.len());
+                    if n == 0 {
+                        break;
+                    }
+                    assert!(n <= step);
+                    got.extend_from_slice(buf.as_slice());
+                }
+                assert_eq!(got, expected, "step {step}, id column {id:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn keep_only_fields_leaves_the_other_columns_empty() {
+        let csv = sample_csv(5);
+        let mut r = reader(&csv, &ReadOptions::default());
+        r.keep_only_fields(&[2, 99]);
+        let mut answers = Vec::new();
+        r.next_batch(usize::MAX, &mut answers).unwrap();
+        assert_eq!(answers[3].fields, vec!["", "", "K3"]);
+        assert_eq!(answers[3].text, format!("svar 3 {}", "x".repeat(9)));
+        assert_eq!(
+            (answers[3].id.as_str(), answers[3].question.as_str()),
+            ("4", "svar")
+        );
+
+        let mut r = reader(&csv, &ReadOptions::default());
+        r.keep_only_fields(&[]);
+        let mut buf = AnswerBuf::default();
+        r.refill(2, &mut buf).unwrap();
+        assert_eq!(buf.as_slice()[1].fields, vec!["", "", ""]);
+    }
+
+    #[test]
+    fn reused_strings_give_back_memory_they_no_longer_need() {
+        let mut s = String::new();
+        overwrite(&mut s, &"x".repeat(100_000));
+        assert!(s.capacity() >= 100_000);
+        overwrite(&mut s, "kort");
+        assert_eq!(s, "kort");
+        assert!(s.capacity() < 1000, "capacity {}", s.capacity());
+        // Small buffers are kept: no allocation for the next short answer.
+        let before = s.capacity();
+        overwrite(&mut s, "ny");
+        assert_eq!((s.as_str(), s.capacity()), ("ny", before));
+    }
+
+    #[test]
+    fn numbers_are_written_like_to_string() {
+        let mut s = String::from("old");
+        for n in [0, 1, 9, 10, 99, 100, 12345, u64::MAX] {
+            write_number(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
 
     /// What the reading thread does (decode, check, parse into packed rows),
     /// without making answers: `cargo test --release --lib parse_speed -- --ignored --nocapture`

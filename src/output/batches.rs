@@ -376,4 +376,113 @@ mod tests {
         );
         assert_eq!(by_bytes.answers_done(), 1000);
     }
+
+    /// What `for_each_batch` hands out: per batch (ids, themes, missing flags,
+    /// progress answers), then how it ended.
+    type Run = (
+        Vec<(Vec<String>, Vec<Vec<usize>>, Vec<bool>, u64)>,
+        Result<(), String>,
+    );
+
+    /// `for_each_batch` in a pool of `threads` (2+: pipelined), with `f`
+    /// failing on batch `fail_at` (if any).
+    fn run_in_pool(path: &std::path::Path, threads: usize, fail_at: Option<usize>) -> Run {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let engine = Engine::default_engine();
+            let limits = BatchLimits {
+                max_answers: 100,
+                max_bytes: usize::MAX,
+            };
+            let mut coder = coder_over(path, limits, &engine);
+            let mut seen = Vec::new();
+            let end = coder.for_each_batch(|b, p| {
+                if Some(seen.len()) == fail_at {
+                    return Err(io::Error::other("disk full"));
+                }
+                seen.push((
+                    b.answers.iter().map(|a| a.id.clone()).collect(),
+                    b.coded.iter().map(|c| c.themes.clone()).collect(),
+                    b.missing.to_vec(),
+                    p.answers,
+                ));
+                Ok(())
+            });
+            (seen, end.map_err(|e| e.to_string()))
+        })
+    }
+
+    fn write_answers(
+        dir: &tempfile::TempDir,
+        rows: usize,
+        ragged_at: Option<usize>,
+    ) -> std::path::PathBuf {
+        let path = dir.path().join("svar.csv");
+        let mut csv = String::from("id,svar\n");
+        for i in 1..=rows {
+            let text = match i % 5 {
+                0 => "vet ikke".to_string(),
+                1 => format!("bolig og tolk {i}"),
+                _ => format!("svar {i}"),
+            };
+            if Some(i) == ragged_at {
+                csv.push_str(&format!("{i},{text},extra\n"));
+            } else {
+                csv.push_str(&format!("{i},{text}\n"));
+            }
+        }
+        std::fs::write(&path, csv).unwrap();
+        path
+    }
+
+    #[test]
+    fn pipelined_batches_are_the_same_as_serial_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_answers(&dir, 1050, None);
+        let serial = run_in_pool(&path, 1, None);
+        let piped = run_in_pool(&path, 2, None);
+        assert_eq!(serial.1, Ok(()));
+        assert_eq!(serial.0.len(), 11);
+        let ids: Vec<String> = serial.0.iter().flat_map(|b| b.0.clone()).collect();
+        let expected: Vec<String> = (1..=1050).map(|i| i.to_string()).collect();
+        assert_eq!(ids, expected);
+        assert!(serial.0[0].1[0].len() >= 2, "bolig and tolk are coded");
+        assert!(serial.0[0].2[4], "vet ikke is missing");
+        assert_eq!(serial.0.last().unwrap().3, 1050);
+        assert_eq!(piped, serial);
+    }
+
+    #[test]
+    fn pipelined_errors_come_after_the_same_batches_as_serial_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        // The row of line 852 has a field too many: 8 whole batches before it.
+        let path = write_answers(&dir, 1050, Some(851));
+        let serial = run_in_pool(&path, 1, None);
+        assert_eq!(serial.0.len(), 8);
+        let err = serial.1.clone().unwrap_err();
+        assert!(
+            err.contains("svar.csv:852") && err.contains("3 fields"),
+            "{err}"
+        );
+        assert_eq!(run_in_pool(&path, 2, None), serial);
+
+        // The output failing on batch 3: no more calls, the output error.
+        let path = write_answers(&dir, 1050, None);
+        let serial = run_in_pool(&path, 1, Some(3));
+        assert_eq!(serial.0.len(), 3);
+        assert!(serial.1.clone().unwrap_err().contains("disk full"));
+        assert_eq!(run_in_pool(&path, 2, Some(3)), serial);
+
+        // Both: the output error wins when it comes first.
+        let path = write_answers(&dir, 1050, Some(851));
+        let piped = run_in_pool(&path, 2, Some(8));
+        assert_eq!(piped, run_in_pool(&path, 1, Some(8)));
+        assert!(
+            piped.1.unwrap_err().contains("svar.csv:852"),
+            "batch 8 is never handed out"
+        );
+    }
 }
