@@ -203,8 +203,13 @@ impl CsvRows {
         let Some(rec) = split_plain(input, self.delim as u8, &mut self.out, &mut self.ends) else {
             return Ok(None);
         };
-        let rec_line = self.line + count_newlines(&input[..rec.start]);
-        self.line += count_newlines(&input[..rec.end]);
+        let blank = if rec.start == 0 {
+            0
+        } else {
+            count_newlines(&input[..rec.start])
+        };
+        let rec_line = self.line + blank;
+        self.line = rec_line + rec.newlines;
         self.text.consume(rec.end);
         Ok(Some((rec_line, rec.outlen, rec.fields)))
     }
@@ -302,11 +307,13 @@ impl CsvRows {
 }
 
 /// A record [`split_plain`] took apart: where it starts after blank lines and
-/// ends after its line break, its output length and number of fields.
+/// ends after its line break, the line breaks inside it (quoted ones and its
+/// own), its output length and number of fields.
 #[derive(Debug, PartialEq, Eq)]
 struct PlainRecord {
     start: usize,
     end: usize,
+    newlines: u64,
     outlen: usize,
     fields: usize,
 }
@@ -328,17 +335,12 @@ fn split_plain(
         return None;
     }
     let start = input.iter().position(|&b| b != b'\r' && b != b'\n')?;
-    // The output is never longer than the record.
-    let newline = start + memchr::memchr(b'\n', &input[start..])?;
-    if out.len() < newline - start {
-        out.resize(newline - start, 0);
-    }
     let mut pos = start;
     let mut outlen = 0;
     let mut fields = 0;
+    let mut newlines = 1;
     let put = |bytes: &[u8], outlen: &mut usize, out: &mut Vec<u8>| {
         if out.len() < *outlen + bytes.len() {
-            // A quoted field with line breaks: the record goes past `newline`.
             out.resize((*outlen + bytes.len()) * 2, 0);
         }
         out[*outlen..*outlen + bytes.len()].copy_from_slice(bytes);
@@ -349,6 +351,7 @@ fn split_plain(
             let mut from = pos + 1;
             loop {
                 let q = from + memchr::memchr(b'"', &input[from..])?;
+                newlines += count_newlines(&input[from..q]);
                 put(&input[from..q], &mut outlen, out);
                 if input.get(q + 1) == Some(&b'"') {
                     put(b"\"", &mut outlen, out);
@@ -399,6 +402,7 @@ fn split_plain(
     Some(PlainRecord {
         start,
         end: pos,
+        newlines,
         outlen,
         fields,
     })
