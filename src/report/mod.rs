@@ -285,6 +285,8 @@ fn normalize(text: &str) -> &str {
 pub struct MissingMarkers {
     folded: Vec<String>,
     max_bytes: usize,
+    /// The first character of each marker: most answers start differently.
+    first_chars: Vec<char>,
 }
 
 impl MissingMarkers {
@@ -294,7 +296,12 @@ impl MissingMarkers {
             .map(|m| m.as_ref().trim().to_lowercase())
             .collect();
         let max_bytes = folded.iter().map(String::len).max().unwrap_or(0);
-        MissingMarkers { folded, max_bytes }
+        let first_chars = folded.iter().filter_map(|m| m.chars().next()).collect();
+        MissingMarkers {
+            folded,
+            max_bytes,
+            first_chars,
+        }
     }
 
     pub fn is_missing(&self, text: &str) -> bool {
@@ -331,7 +338,10 @@ impl MissingMarkers {
         }
         // Otherwise lower-casing goes char by char; compare without allocating.
         let lower = || t.chars().flat_map(char::to_lowercase);
-        self.folded.iter().any(|m| m.chars().eq(lower()))
+        match lower().next() {
+            Some(c) if self.first_chars.contains(&c) => self.folded.iter().any(|m| m.chars().eq(lower())),
+            _ => false,
+        }
     }
 }
 
