@@ -76,12 +76,14 @@ pub(super) fn add_batch(counts: &mut Counts, batch: &Batch<'_>, by: Option<usize
 
 pub fn run(engine: &Engine, a: CountArgs, quiet: bool) -> CliResult {
     let format = resolve_format(&a)?;
-    let reader = open_input(&a.input)?;
+    let mut reader = open_input(&a.input)?;
     let by =
         a.by.as_deref()
             .map(|c| reader.column_index(c))
             .transpose()
             .map_err(CliError::input)?;
+    // Counting needs the text and question only, and the --by column.
+    reader.keep_only_fields(by.as_slice());
     let mut counts = new_counts(engine, &reader);
     let progress = Progress::new(quiet, reader.progress().1);
     let mut coder = BatchCoder::new(

@@ -73,13 +73,17 @@ pub(super) fn extension(output: Option<&Path>) -> Option<String> {
 
 pub fn run(engine: &Engine, a: TagArgs, quiet: bool) -> CliResult {
     let format = resolve_format(&a)?;
-    let reader = open_input(&a.input)?;
+    let mut reader = open_input(&a.input)?;
     let by =
         a.by.as_deref()
             .map(|c| reader.column_index(c))
             .transpose()
             .map_err(CliError::input)?;
     let layout = AnswerLayout::from_reader(&reader);
+    // Records carry the layout's input columns (and --by counts one); a wide
+    // input's text columns come as each answer's text instead.
+    let needed: Vec<usize> = layout.kept.iter().copied().chain(by).collect();
+    reader.keep_only_fields(&needed);
     let mut counts = new_counts(engine, &reader);
     let progress = Progress::new(quiet, reader.progress().1);
     let mut coder = BatchCoder::new(

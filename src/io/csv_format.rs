@@ -182,8 +182,40 @@ impl CsvRows {
         ))
     }
 
-    /// Reads the next record into `out`/`ends`; returns its line and field count.
+    /// Reads the next record into `out`/`ends`; returns its line, output
+    /// length and field count.
     fn next_record(&mut self) -> Result<Option<(u64, usize, usize)>, InputError> {
+        if let Some(rec) = self.plain_record()? {
+            return Ok(Some(rec));
+        }
+        self.core_record()
+    }
+
+    /// The next record if it is plain and wholly buffered (see [`split_plain`]),
+    /// without csv_core. It starts and ends at record boundaries, where csv_core
+    /// keeps no state, so the two can take turns.
+    fn plain_record(&mut self) -> Result<Option<(u64, usize, usize)>, InputError> {
+        #[cfg(test)]
+        if tests::CSV_CORE_ONLY.with(|c| c.get()) {
+            return Ok(None);
+        }
+        let input = self.text.fill_buf()?;
+        let Some(rec) = split_plain(input, self.delim as u8, &mut self.out, &mut self.ends) else {
+            return Ok(None);
+        };
+        let blank = if rec.start == 0 {
+            0
+        } else {
+            count_newlines(&input[..rec.start])
+        };
+        let rec_line = self.line + blank;
+        self.line = rec_line + rec.newlines;
+        self.text.consume(rec.end);
+        Ok(Some((rec_line, rec.outlen, rec.fields)))
+    }
+
+    /// The next record read by csv_core, for anything [`split_plain`] leaves.
+    fn core_record(&mut self) -> Result<Option<(u64, usize, usize)>, InputError> {
         use csv_core::ReadRecordResult::*;
         let (mut outlen, mut endlen) = (0, 0);
         let mut started = false;
@@ -274,6 +306,108 @@ impl CsvRows {
     }
 }
 
+/// A record [`split_plain`] took apart: where it starts after blank lines and
+/// ends after its line break, the line breaks inside it (quoted ones and its
+/// own), its output length and number of fields.
+#[derive(Debug, PartialEq, Eq)]
+struct PlainRecord {
+    start: usize,
+    end: usize,
+    newlines: u64,
+    outlen: usize,
+    fields: usize,
+}
+
+/// Splits the record at the start of `input` (after blank lines) into `out`
+/// and `ends`, as csv_core would, when it is plain: each field unquoted
+/// without `"` or CR, or quoted (`""` inside for a quote) and closed right
+/// before a delimiter or the line break, and the record ends in `\n` or
+/// `\r\n` within `input`. Most records are; memchr finds their delimiters
+/// and quotes instead of a byte-by-byte state machine. `None` for anything
+/// else (a lone CR, a stray quote, a record running past `input`).
+fn split_plain(
+    input: &[u8],
+    delim: u8,
+    out: &mut Vec<u8>,
+    ends: &mut Vec<usize>,
+) -> Option<PlainRecord> {
+    if matches!(delim, b'"' | b'\r' | b'\n') {
+        return None;
+    }
+    let start = input.iter().position(|&b| b != b'\r' && b != b'\n')?;
+    let mut pos = start;
+    let mut outlen = 0;
+    let mut fields = 0;
+    let mut newlines = 1;
+    let put = |bytes: &[u8], outlen: &mut usize, out: &mut Vec<u8>| {
+        if out.len() < *outlen + bytes.len() {
+            out.resize((*outlen + bytes.len()) * 2, 0);
+        }
+        out[*outlen..*outlen + bytes.len()].copy_from_slice(bytes);
+        *outlen += bytes.len();
+    };
+    loop {
+        if input[pos] == b'"' {
+            let mut from = pos + 1;
+            loop {
+                let q = from + memchr::memchr(b'"', &input[from..])?;
+                newlines += count_newlines(&input[from..q]);
+                put(&input[from..q], &mut outlen, out);
+                if input.get(q + 1) == Some(&b'"') {
+                    put(b"\"", &mut outlen, out);
+                    from = q + 2;
+                } else {
+                    pos = q + 1;
+                    break;
+                }
+            }
+        } else {
+            let rest = &input[pos..];
+            let e = memchr::memchr3(delim, b'\n', b'"', rest)?;
+            let mut field = &rest[..e];
+            if rest[e] == b'"' {
+                return None;
+            }
+            if let Some(cr) = memchr::memchr(b'\r', field) {
+                // Only as the CR of a CRLF; a lone CR ends a record in csv_core.
+                if cr + 1 != e || rest[e] != b'\n' {
+                    return None;
+                }
+                field = &field[..cr];
+            }
+            put(field, &mut outlen, out);
+            pos += field.len();
+        }
+        if ends.len() == fields {
+            ends.resize((fields * 2).max(8), 0);
+        }
+        ends[fields] = outlen;
+        fields += 1;
+        match input.get(pos) {
+            Some(&b) if b == delim => pos += 1,
+            Some(b'\n') => {
+                pos += 1;
+                break;
+            }
+            Some(b'\r') if input.get(pos + 1) == Some(&b'\n') => {
+                pos += 2;
+                break;
+            }
+            _ => return None,
+        }
+        if pos == input.len() {
+            return None;
+        }
+    }
+    Some(PlainRecord {
+        start,
+        end: pos,
+        newlines,
+        outlen,
+        fields,
+    })
+}
+
 impl RowSource for CsvRows {
     fn next_row(&mut self, chunk: &mut RowChunk) -> Result<bool, InputError> {
         let Some((line, outlen, nfields)) = self.next_record()? else {
@@ -294,9 +428,125 @@ impl RowSource for CsvRows {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::read::{read_bytes, Dataset, ReadOptions};
     use super::*;
+
+    thread_local! {
+        /// Set: every record is read by csv_core (to compare the fast path with).
+        pub(crate) static CSV_CORE_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    fn read_by_csv_core(s: &[u8], opts: &ReadOptions) -> Result<Dataset, InputError> {
+        CSV_CORE_ONLY.with(|c| c.set(true));
+        let r = read_bytes("p.csv", s, opts);
+        CSV_CORE_ONLY.with(|c| c.set(false));
+        r
+    }
+
+    /// Every answer handed out, one at a time, and the error that ended them.
+    fn answers_until_error(
+        s: &str,
+        core_only: bool,
+    ) -> (Vec<super::super::Answer>, Option<InputError>) {
+        CSV_CORE_ONLY.with(|c| c.set(core_only));
+        let opts = ReadOptions {
+            format: Some(InputFormat::Csv),
+            ..Default::default()
+        };
+        let mut answers = Vec::new();
+        let end = match super::super::AnswerReader::from_bytes("p.csv", s.as_bytes(), &opts) {
+            Err(e) => Some(e),
+            Ok(mut r) => loop {
+                match r.next_batch(1, &mut answers) {
+                    Ok(0) => break None,
+                    Ok(_) => {}
+                    Err(e) => break Some(e),
+                }
+            },
+        };
+        CSV_CORE_ONLY.with(|c| c.set(false));
+        (answers, end)
+    }
+
+    fn split(s: &str) -> Option<(Vec<String>, usize, usize)> {
+        let (mut out, mut ends) = (Vec::new(), Vec::new());
+        let r = split_plain(s.as_bytes(), b',', &mut out, &mut ends)?;
+        let mut fields = Vec::new();
+        let mut from = 0;
+        for &e in &ends[..r.fields] {
+            fields.push(String::from_utf8(out[from..e].to_vec()).unwrap());
+            from = e;
+        }
+        assert_eq!(from, r.outlen);
+        Some((fields, r.start, r.end))
+    }
+
+    #[test]
+    fn plain_records_are_split_without_csv_core() {
+        let v = |f: &[&str]| f.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(split("a,b\nc"), Some((v(&["a", "b"]), 0, 4)));
+        assert_eq!(
+            split("\r\n\na,\"b,\"\"c\"\"\",\r\nx"),
+            Some((v(&["a", "b,\"c\"", ""]), 3, 17))
+        );
+        assert_eq!(split(",\"\"\n"), Some((v(&["", ""]), 0, 4)));
+        assert_eq!(
+            split("a,\"line\nbreak\"\n"),
+            Some((v(&["a", "line\nbreak"]), 0, 15))
+        );
+        // Left to csv_core: no line end yet, a stray quote, a lone CR, text after a closing quote.
+        for s in [
+            "a,b",
+            "a,b\r",
+            "a\"b,c\n",
+            "a\rb\n",
+            "\"a\"b,c\n",
+            "\"a\n",
+            "a,",
+            "\n\n",
+        ] {
+            assert_eq!(split(s), None, "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Reading with the fast path gives exactly what csv_core alone gives:
+        /// the same answers, fields and lines, or the same error.
+        #[test]
+        fn fast_path_reads_like_csv_core(
+            body in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "bø", ",", ";", "\"", "\"\"", "\r", "\n", "\r\n", " ", "\t",
+            ]), 0..60),
+            delim in proptest::sample::select(vec![",", ";", "\t"]),
+        ) {
+            let text = format!("id{delim}text\n{}", body.concat());
+            // Answer by answer, so that an error late in the text does not hide a
+            // difference before it.
+            let fast = answers_until_error(&text, false);
+            let core = answers_until_error(&text, true);
+            proptest::prop_assert_eq!(fast, core, "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn fast_path_reads_a_large_file_like_csv_core() {
+        // Records straddle the 256 KB buffers of the text stream.
+        let mut text = String::from("id,text,x\n");
+        for i in 0..20_000 {
+            match i % 4 {
+                0 => text.push_str(&format!("{i},\"svar, med komma og \"\"sitat\"\"\",{i}\n")),
+                1 => text.push_str(&format!("{i},svar uten komma,x\r\n")),
+                2 => text.push_str(&format!("{i},\"to\nlinjer\",\n\n")),
+                _ => text.push_str(&format!("{i},ø{}å,\"\"\n", "x".repeat(i % 300))),
+            }
+        }
+        let opts = ReadOptions::default();
+        let fast = read_bytes("p.csv", text.as_bytes(), &opts).unwrap();
+        assert_eq!(fast.answers.len(), 20_000);
+        assert_eq!(fast.answers[19_999].line, 30_001);
+        assert_eq!(Ok(fast), read_by_csv_core(text.as_bytes(), &opts));
+    }
 
     fn read(s: &str) -> Result<Dataset, InputError> {
         read_bytes("svar.csv", s.as_bytes(), &ReadOptions::default())

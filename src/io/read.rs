@@ -64,7 +64,7 @@ pub struct ReadOptions {
 }
 
 /// One answer, traceable back to where it came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Answer {
     /// The id from the id column, or a 1-based row/answer number as a string.
     pub id: String,
@@ -74,7 +74,10 @@ pub struct Answer {
     /// span several lines; this is the first), so users can find it.
     pub line: u64,
     /// All fields of the record, one per [`Dataset::columns`], so outputs can
-    /// carry the original columns along. Missing JSONL fields are `""`.
+    /// carry the original columns along. Missing JSONL fields are `""`, and so
+    /// are columns a reader was told not to keep ([`AnswerReader::keep_only_fields`]).
+    ///
+    /// [`AnswerReader::keep_only_fields`]: super::AnswerReader::keep_only_fields
     pub fields: Vec<String>,
     /// Which question this answers: the text column's name, or (long exports) the
     /// value of the question column.

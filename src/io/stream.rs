@@ -265,6 +265,7 @@ impl AnswerReader {
             question_column,
             required,
             row_no: 0,
+            kept: vec![true; columns.len()],
         };
         let feed = if threaded {
             spawn(opened.rows)
@@ -336,6 +337,30 @@ impl AnswerReader {
     /// Appends up to `max` answers to `out`; returns how many (0 = end of input).
     /// An error names file:line:column; answers before it were already handed out.
     pub fn next_batch(&mut self, max: usize, out: &mut Vec<Answer>) -> Result<usize, InputError> {
+        self.next_into(max, out)
+    }
+
+    /// Like [`AnswerReader::next_batch`], appending to an [`AnswerBuf`]: its slots'
+    /// strings are overwritten in place, so batch after batch costs no allocation.
+    pub fn refill(&mut self, max: usize, out: &mut AnswerBuf) -> Result<usize, InputError> {
+        self.next_into(max, out)
+    }
+
+    /// Fills only these columns of [`Answer::fields`]; the others stay `""` (the
+    /// vector keeps one entry per column, so indexes still match [`Self::columns`]).
+    /// A command that needs no input columns (`count` without `--by`) then does
+    /// not copy them for every answer. The default is every column.
+    pub fn keep_only_fields(&mut self, columns: &[usize]) {
+        let mut kept = vec![false; self.columns.len()];
+        for &c in columns {
+            if let Some(k) = kept.get_mut(c) {
+                *k = true;
+            }
+        }
+        self.shape.kept = kept;
+    }
+
+    fn next_into(&mut self, max: usize, out: &mut impl AnswerOut) -> Result<usize, InputError> {
         let mut got = 0;
         while got < max && !self.done {
             if self.next_row < self.chunk.rows() {
@@ -376,7 +401,7 @@ impl AnswerReader {
     fn take_answers(
         &mut self,
         room: usize,
-        out: &mut Vec<Answer>,
+        out: &mut impl AnswerOut,
         got: &mut usize,
     ) -> Result<(), InputError> {
         let per_row = self.shape.text_columns.len();
@@ -513,6 +538,8 @@ struct Shape {
     required: Vec<(usize, &'static str)>,
     /// Rows so far (the default id).
     row_no: u64,
+    /// Which columns go into [`Answer::fields`] (the rest stay empty).
+    kept: Vec<bool>,
 }
 
 impl Shape {
@@ -543,33 +570,208 @@ impl Shape {
         chunk: &RowChunk,
         row: usize,
         which: std::ops::Range<usize>,
-        out: &mut Vec<Answer>,
+        out: &mut impl AnswerOut,
     ) {
-        let width = self.columns.len();
         for k in which {
             let c = self.text_columns[k];
-            out.push(Answer {
-                id: match self.id_column {
-                    Some(c) => chunk.field(row, c).to_string(),
-                    None => self.row_no.to_string(),
-                },
-                text: chunk.field(row, c).to_string(),
-                line: chunk.line(row),
-                fields: (0..width)
-                    .map(|f| chunk.field(row, f).to_string())
-                    .collect(),
-                question: match self.question_column {
-                    Some(q) => chunk.field(row, q).to_string(),
-                    None => self.columns[c].clone(),
-                },
-            });
+            let a = out.slot();
+            match self.id_column {
+                Some(c) => overwrite(&mut a.id, chunk.field(row, c)),
+                None => write_number(&mut a.id, self.row_no),
+            }
+            overwrite(&mut a.text, chunk.field(row, c));
+            a.line = chunk.line(row);
+            a.fields.truncate(self.kept.len());
+            a.fields.resize_with(self.kept.len(), String::new);
+            for (f, (field, &keep)) in a.fields.iter_mut().zip(&self.kept).enumerate() {
+                overwrite(field, if keep { chunk.field(row, f) } else { "" });
+            }
+            match self.question_column {
+                Some(q) => overwrite(&mut a.question, chunk.field(row, q)),
+                None => overwrite(&mut a.question, &self.columns[c]),
+            }
         }
     }
+}
+
+/// Where [`AnswerReader`] puts answers: a fresh answer at the end of a `Vec`, or
+/// the next reused slot of an [`AnswerBuf`].
+trait AnswerOut {
+    fn slot(&mut self) -> &mut Answer;
+}
+
+impl AnswerOut for Vec<Answer> {
+    fn slot(&mut self) -> &mut Answer {
+        self.push(Answer::default());
+        self.last_mut().expect("just pushed")
+    }
+}
+
+/// A batch of answers whose strings are reused by the next batch
+/// ([`AnswerReader::refill`]): reading a large file then does not allocate and
+/// free several strings per answer.
+#[derive(Clone, Debug, Default)]
+pub struct AnswerBuf {
+    slots: Vec<Answer>,
+    len: usize,
+}
+
+impl AnswerBuf {
+    /// The answers of the current batch.
+    pub fn as_slice(&self) -> &[Answer] {
+        &self.slots[..self.len]
+    }
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    /// Empties the batch, keeping the strings for the next one.
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+}
+
+impl AnswerOut for AnswerBuf {
+    fn slot(&mut self) -> &mut Answer {
+        if self.len == self.slots.len() {
+            self.slots.push(Answer::default());
+        }
+        self.len += 1;
+        &mut self.slots[self.len - 1]
+    }
+}
+
+/// A reused string keeps its buffer unless the buffer is both above this size...
+const KEEP_BYTES: usize = 256;
+
+/// Sets `s` to `v`, reusing its buffer, unless that buffer is large and mostly
+/// unneeded: then a slot that once held a very long answer gives its memory back,
+/// so the memory of a batch stays bounded by what it holds now.
+fn overwrite(s: &mut String, v: &str) {
+    // ...and four times what is needed.
+    if s.capacity() > KEEP_BYTES && s.capacity() / 4 > v.len() {
+        *s = String::from(v);
+    } else {
+        s.clear();
+        s.push_str(v);
+    }
+}
+
+/// Sets `s` to the decimal form of `n` (what `n.to_string()` gives, without
+/// allocating or the formatting machinery).
+fn write_number(s: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.clear();
+    s.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn reader(csv: &str, opts: &ReadOptions) -> AnswerReader {
+        AnswerReader::from_bytes("svar.csv", csv.as_bytes(), opts).unwrap()
+    }
+
+    /// Rows of varying length (one very long), so reused strings grow and shrink.
+    fn sample_csv(rows: usize) -> String {
+        let mut csv = String::from("nr,svar,kommune\n");
+        for i in 0..rows {
+            let text = match i % 50 {
+                7 => "lang ".repeat(4000),
+                k => format!("svar {i} {}", "x".repeat(k * 3)),
+            };
+            csv.push_str(&format!("N{i},\"{text}\",K{}\n", i % 4));
+        }
+        csv
+    }
+
+    #[test]
+    fn refill_gives_the_same_answers_as_next_batch() {
+        let csv = sample_csv(700);
+        for id in [None, Some("nr".to_string())] {
+            let opts = ReadOptions {
+                id_column: id.clone(),
+                ..Default::default()
+            };
+            let mut expected = Vec::new();
+            let mut r = reader(&csv, &opts);
+            while r.next_batch(usize::MAX, &mut expected).unwrap() > 0 {}
+            assert_eq!(expected.len(), 700);
+
+            for step in [1, 3, 64, 256, 1000] {
+                let mut r = reader(&csv, &opts);
+                let mut buf = AnswerBuf::default();
+                let mut got = Vec::new();
+                loop {
+                    buf.clear();
+                    let n = r.refill(step, &mut buf).unwrap();
+                    assert_eq!(n, buf.len());
+                    if n == 0 {
+                        break;
+                    }
+                    assert!(n <= step);
+                    got.extend_from_slice(buf.as_slice());
+                }
+                assert_eq!(got, expected, "step {step}, id column {id:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn keep_only_fields_leaves_the_other_columns_empty() {
+        let csv = sample_csv(5);
+        let mut r = reader(&csv, &ReadOptions::default());
+        r.keep_only_fields(&[2, 99]);
+        let mut answers = Vec::new();
+        r.next_batch(usize::MAX, &mut answers).unwrap();
+        assert_eq!(answers[3].fields, vec!["", "", "K3"]);
+        assert_eq!(answers[3].text, format!("svar 3 {}", "x".repeat(9)));
+        assert_eq!(
+            (answers[3].id.as_str(), answers[3].question.as_str()),
+            ("4", "svar")
+        );
+
+        let mut r = reader(&csv, &ReadOptions::default());
+        r.keep_only_fields(&[]);
+        let mut buf = AnswerBuf::default();
+        r.refill(2, &mut buf).unwrap();
+        assert_eq!(buf.as_slice()[1].fields, vec!["", "", ""]);
+    }
+
+    #[test]
+    fn reused_strings_give_back_memory_they_no_longer_need() {
+        let mut s = String::new();
+        overwrite(&mut s, &"x".repeat(100_000));
+        assert!(s.capacity() >= 100_000);
+        overwrite(&mut s, "kort");
+        assert_eq!(s, "kort");
+        assert!(s.capacity() < 1000, "capacity {}", s.capacity());
+        // Small buffers are kept: no allocation for the next short answer.
+        let before = s.capacity();
+        overwrite(&mut s, "ny");
+        assert_eq!((s.as_str(), s.capacity()), ("ny", before));
+    }
+
+    #[test]
+    fn numbers_are_written_like_to_string() {
+        let mut s = String::from("old");
+        for n in [0, 1, 9, 10, 99, 100, 12345, u64::MAX] {
+            write_number(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
 
     /// What the reading thread does (decode, check, parse into packed rows),
     /// without making answers: `cargo test --release --lib parse_speed -- --ignored --nocapture`

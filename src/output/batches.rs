@@ -1,7 +1,13 @@
 //! Reading and coding an input batch by batch, so memory is bounded by one batch
 //! (a number of answers AND a number of text bytes) however large the input is.
+//!
+//! [`BatchCoder::for_each_batch`] with more than one coding thread keeps two
+//! batches: while the rayon pool codes one, the calling thread hands the previous
+//! one to the caller and reads the next, so the coding threads do not wait for
+//! reading and writing. Batches still reach the caller one at a time, in input
+//! order, and each answer's strings are reused from batch to batch.
 
-use crate::io::{Answer, AnswerReader, InputError};
+use crate::io::{Answer, AnswerBuf, AnswerReader, InputError};
 use crate::report::MissingMarkers;
 use crate::{Coded, Engine};
 use std::io;
@@ -42,10 +48,45 @@ pub struct BatchCoder<'e> {
     reader: AnswerReader,
     markers: MissingMarkers,
     limits: BatchLimits,
-    answers: Vec<Answer>,
+    /// The batch handed out last.
+    current: Slot,
+    /// The batch read while `current` is coded (only in pipelined runs).
+    ahead: Slot,
+    /// Answers handed out so far, and read so far.
+    done: u64,
+    read_total: u64,
+}
+
+/// The buffers of one batch, reused from batch to batch.
+#[derive(Default)]
+struct Slot {
+    answers: AnswerBuf,
     coded: Vec<Coded>,
     missing: Vec<bool>,
+    /// Answers handed out up to and including this batch.
     done: u64,
+}
+
+impl Slot {
+    fn batch(&self) -> Batch<'_> {
+        Batch {
+            answers: self.answers.as_slice(),
+            coded: &self.coded,
+            missing: &self.missing,
+        }
+    }
+
+    /// Codes the answers read into this slot (missing ones as "": no hits, no themes).
+    fn code(&mut self, engine: &Engine) {
+        let texts: Vec<&str> = self
+            .answers
+            .as_slice()
+            .iter()
+            .zip(&self.missing)
+            .map(|(a, &m)| if m { "" } else { a.text.as_str() })
+            .collect();
+        engine.tag_batch_into(&texts, &mut self.coded);
+    }
 }
 
 impl<'e> BatchCoder<'e> {
@@ -55,10 +96,10 @@ impl<'e> BatchCoder<'e> {
             reader,
             markers,
             limits: BatchLimits::default(),
-            answers: Vec::new(),
-            coded: Vec::new(),
-            missing: Vec::new(),
+            current: Slot::default(),
+            ahead: Slot::default(),
             done: 0,
+            read_total: 0,
         }
     }
 
@@ -83,73 +124,146 @@ impl<'e> BatchCoder<'e> {
     /// The next coded batch, or `None` at the end of the input.
     pub fn next_batch(&mut self) -> Result<Option<Batch<'_>>, InputError> {
         Ok(if self.fill()? {
-            Some(self.batch())
+            Some(self.current.batch())
         } else {
             None
         })
     }
 
+    /// Reads and codes the next batch into `current`; false at the end of the input.
+    fn fill(&mut self) -> Result<bool, InputError> {
+        let mut slot = std::mem::take(&mut self.current);
+        let got = self.read_into(&mut slot);
+        self.current = slot;
+        if !got? {
+            return Ok(false);
+        }
+        self.current.code(self.engine);
+        self.done = self.current.done;
+        Ok(true)
+    }
+
     /// Calls `f` with every coded batch in input order, and the progress after it
     /// (input bytes read, answers coded). Stops at the first error of either side.
+    ///
+    /// With more than one coding thread, reading the next batch and `f` on the
+    /// previous one run in this thread while the pool codes (see the module docs).
     pub fn for_each_batch(
         &mut self,
         mut f: impl FnMut(&Batch<'_>, Progress) -> io::Result<()>,
     ) -> Result<(), CodingError> {
-        while self.fill().map_err(CodingError::Input)? {
-            let progress = Progress {
-                bytes: self.reader.progress().0,
-                answers: self.done,
-            };
-            f(&self.batch(), progress).map_err(CodingError::Output)?;
+        if rayon::current_num_threads() < 2 {
+            while self.fill().map_err(CodingError::Input)? {
+                let progress = Progress {
+                    bytes: self.reader.progress().0,
+                    answers: self.done,
+                };
+                f(&self.current.batch(), progress).map_err(CodingError::Output)?;
+            }
+            return Ok(());
         }
-        Ok(())
+        self.pipelined(f)
     }
 
-    fn batch(&self) -> Batch<'_> {
-        Batch {
-            answers: &self.answers,
-            coded: &self.coded,
-            missing: &self.missing,
-        }
-    }
-
-    /// Reads and codes the next batch into the buffers; false at the end of the input.
-    fn fill(&mut self) -> Result<bool, InputError> {
-        self.answers.clear();
-        let mut bytes = 0usize;
-        while self.answers.len() < self.limits.max_answers && bytes < self.limits.max_bytes {
-            let before = self.answers.len();
-            let step = READ_STEP.min(self.limits.max_answers - before);
-            if self.reader.next_batch(step, &mut self.answers)? == 0 {
+    /// [`Self::for_each_batch`] with coding of batch k overlapping `f` on batch
+    /// k-1 and reading batch k+1. Same calls of `f`, same order, same errors.
+    fn pipelined(
+        &mut self,
+        mut f: impl FnMut(&Batch<'_>, Progress) -> io::Result<()>,
+    ) -> Result<(), CodingError> {
+        let mut coding = std::mem::take(&mut self.current);
+        let mut spare = std::mem::take(&mut self.ahead);
+        // `spare` holds the batch coded in the previous round (to hand to `f`).
+        let mut spare_coded = false;
+        let mut more = self.read_into(&mut coding).map_err(CodingError::Input)?;
+        let mut result = Ok(());
+        while more {
+            let engine = self.engine;
+            let mut read = Ok(false);
+            let mut written = Ok(());
+            rayon::in_place_scope(|s| {
+                let to_code = &mut coding;
+                s.spawn(move |_| to_code.code(engine));
+                if spare_coded {
+                    written = self.hand_out(&spare, &mut f);
+                }
+                if written.is_ok() {
+                    read = self.read_into(&mut spare);
+                }
+            });
+            // Now `coding` is coded and `spare` holds the next batch, if any.
+            std::mem::swap(&mut coding, &mut spare);
+            spare_coded = true;
+            if let Err(e) = written {
+                result = Err(CodingError::Output(e));
                 break;
             }
-            bytes += self.answers[before..]
+            match read {
+                Ok(true) => {}
+                Ok(false) => more = false,
+                Err(e) => {
+                    // The batch coded meanwhile comes before the error, as when
+                    // reading and coding take turns.
+                    result = Err(CodingError::Input(e));
+                    more = false;
+                }
+            }
+        }
+        if spare_coded && !matches!(result, Err(CodingError::Output(_))) {
+            let last = self.hand_out(&spare, &mut f).map_err(CodingError::Output);
+            result = last.and(result);
+        }
+        self.current = spare;
+        self.ahead = coding;
+        result
+    }
+
+    /// Calls `f` with a coded slot and the progress up to it.
+    fn hand_out(
+        &mut self,
+        slot: &Slot,
+        f: &mut impl FnMut(&Batch<'_>, Progress) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.done = slot.done;
+        let progress = Progress {
+            bytes: self.reader.progress().0,
+            answers: slot.done,
+        };
+        f(&slot.batch(), progress)
+    }
+
+    /// Reads the next batch into `slot` and marks its missing answers; false at
+    /// the end of the input.
+    fn read_into(&mut self, slot: &mut Slot) -> Result<bool, InputError> {
+        let answers = &mut slot.answers;
+        answers.clear();
+        let mut bytes = 0usize;
+        while answers.len() < self.limits.max_answers && bytes < self.limits.max_bytes {
+            let before = answers.len();
+            let step = READ_STEP.min(self.limits.max_answers - before);
+            if self.reader.refill(step, answers)? == 0 {
+                break;
+            }
+            bytes += answers.as_slice()[before..]
                 .iter()
                 .map(answer_bytes)
                 .sum::<usize>();
         }
-        if self.answers.is_empty() {
+        if answers.is_empty() {
             return Ok(false);
         }
-        self.missing.clear();
-        self.missing.extend(
-            self.answers
+        slot.missing.clear();
+        slot.missing.extend(
+            answers
+                .as_slice()
                 .iter()
                 .map(|a| self.markers.is_missing(&a.text)),
         );
-        // Missing answers are not coded: they go in as "" (no hits, no themes).
-        let texts: Vec<&str> = self
-            .answers
-            .iter()
-            .zip(&self.missing)
-            .map(|(a, &m)| if m { "" } else { a.text.as_str() })
-            .collect();
-        self.engine.tag_batch_into(&texts, &mut self.coded);
-        self.done += self.answers.len() as u64;
+        self.read_total += answers.len() as u64;
+        slot.done = self.read_total;
         Ok(true)
     }
 }
-
 /// How far coding has got, after a batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
@@ -261,5 +375,114 @@ mod tests {
             [READ_STEP, READ_STEP, READ_STEP, 1000 - 3 * READ_STEP]
         );
         assert_eq!(by_bytes.answers_done(), 1000);
+    }
+
+    /// What `for_each_batch` hands out: per batch (ids, themes, missing flags,
+    /// progress answers), then how it ended.
+    type Run = (
+        Vec<(Vec<String>, Vec<Vec<usize>>, Vec<bool>, u64)>,
+        Result<(), String>,
+    );
+
+    /// `for_each_batch` in a pool of `threads` (2+: pipelined), with `f`
+    /// failing on batch `fail_at` (if any).
+    fn run_in_pool(path: &std::path::Path, threads: usize, fail_at: Option<usize>) -> Run {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let engine = Engine::default_engine();
+            let limits = BatchLimits {
+                max_answers: 100,
+                max_bytes: usize::MAX,
+            };
+            let mut coder = coder_over(path, limits, &engine);
+            let mut seen = Vec::new();
+            let end = coder.for_each_batch(|b, p| {
+                if Some(seen.len()) == fail_at {
+                    return Err(io::Error::other("disk full"));
+                }
+                seen.push((
+                    b.answers.iter().map(|a| a.id.clone()).collect(),
+                    b.coded.iter().map(|c| c.themes.clone()).collect(),
+                    b.missing.to_vec(),
+                    p.answers,
+                ));
+                Ok(())
+            });
+            (seen, end.map_err(|e| e.to_string()))
+        })
+    }
+
+    fn write_answers(
+        dir: &tempfile::TempDir,
+        rows: usize,
+        ragged_at: Option<usize>,
+    ) -> std::path::PathBuf {
+        let path = dir.path().join("svar.csv");
+        let mut csv = String::from("id,svar\n");
+        for i in 1..=rows {
+            let text = match i % 5 {
+                0 => "vet ikke".to_string(),
+                1 => format!("bolig og tolk {i}"),
+                _ => format!("svar {i}"),
+            };
+            if Some(i) == ragged_at {
+                csv.push_str(&format!("{i},{text},extra\n"));
+            } else {
+                csv.push_str(&format!("{i},{text}\n"));
+            }
+        }
+        std::fs::write(&path, csv).unwrap();
+        path
+    }
+
+    #[test]
+    fn pipelined_batches_are_the_same_as_serial_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_answers(&dir, 1050, None);
+        let serial = run_in_pool(&path, 1, None);
+        let piped = run_in_pool(&path, 2, None);
+        assert_eq!(serial.1, Ok(()));
+        assert_eq!(serial.0.len(), 11);
+        let ids: Vec<String> = serial.0.iter().flat_map(|b| b.0.clone()).collect();
+        let expected: Vec<String> = (1..=1050).map(|i| i.to_string()).collect();
+        assert_eq!(ids, expected);
+        assert!(serial.0[0].1[0].len() >= 2, "bolig and tolk are coded");
+        assert!(serial.0[0].2[4], "vet ikke is missing");
+        assert_eq!(serial.0.last().unwrap().3, 1050);
+        assert_eq!(piped, serial);
+    }
+
+    #[test]
+    fn pipelined_errors_come_after_the_same_batches_as_serial_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        // The row of line 852 has a field too many: 8 whole batches before it.
+        let path = write_answers(&dir, 1050, Some(851));
+        let serial = run_in_pool(&path, 1, None);
+        assert_eq!(serial.0.len(), 8);
+        let err = serial.1.clone().unwrap_err();
+        assert!(
+            err.contains("svar.csv:852") && err.contains("3 fields"),
+            "{err}"
+        );
+        assert_eq!(run_in_pool(&path, 2, None), serial);
+
+        // The output failing on batch 3: no more calls, the output error.
+        let path = write_answers(&dir, 1050, None);
+        let serial = run_in_pool(&path, 1, Some(3));
+        assert_eq!(serial.0.len(), 3);
+        assert!(serial.1.clone().unwrap_err().contains("disk full"));
+        assert_eq!(run_in_pool(&path, 2, Some(3)), serial);
+
+        // Both: the output error wins when it comes first.
+        let path = write_answers(&dir, 1050, Some(851));
+        let piped = run_in_pool(&path, 2, Some(8));
+        assert_eq!(piped, run_in_pool(&path, 1, Some(8)));
+        assert!(
+            piped.1.unwrap_err().contains("svar.csv:852"),
+            "batch 8 is never handed out"
+        );
     }
 }

@@ -285,6 +285,8 @@ fn normalize(text: &str) -> &str {
 pub struct MissingMarkers {
     folded: Vec<String>,
     max_bytes: usize,
+    /// The first character of each marker: most answers start differently.
+    first_chars: Vec<char>,
 }
 
 impl MissingMarkers {
@@ -294,10 +296,33 @@ impl MissingMarkers {
             .map(|m| m.as_ref().trim().to_lowercase())
             .collect();
         let max_bytes = folded.iter().map(String::len).max().unwrap_or(0);
-        MissingMarkers { folded, max_bytes }
+        let first_chars = folded.iter().filter_map(|m| m.chars().next()).collect();
+        MissingMarkers {
+            folded,
+            max_bytes,
+            first_chars,
+        }
     }
 
     pub fn is_missing(&self, text: &str) -> bool {
+        // Fast path for the usual answer: nothing to trim (it starts and ends
+        // with a visible ASCII character other than `.`/`!`) and ASCII, or too
+        // long to be a marker. Same result as the general path below.
+        if let (Some(&first), Some(&last)) = (text.as_bytes().first(), text.as_bytes().last()) {
+            let plain = |b: u8| b.is_ascii_graphic();
+            if plain(first) && plain(last) && last != b'.' && last != b'!' {
+                if text.len() > 3 * self.max_bytes {
+                    return false;
+                }
+                if text.is_ascii() {
+                    // ASCII lower-cases byte for byte, to ASCII.
+                    return self
+                        .folded
+                        .iter()
+                        .any(|m| m.len() == text.len() && m.eq_ignore_ascii_case(text));
+                }
+            }
+        }
         let t = normalize(text);
         if t.is_empty() {
             return true;
@@ -307,8 +332,16 @@ impl MissingMarkers {
         if t.len() > 3 * self.max_bytes {
             return false;
         }
-        let t = t.to_lowercase();
-        self.folded.contains(&t)
+        if t.contains('Σ') {
+            // Final sigma: `to_lowercase` looks at the neighbours of a Σ.
+            return self.folded.contains(&t.to_lowercase());
+        }
+        // Otherwise lower-casing goes char by char; compare without allocating.
+        let lower = || t.chars().flat_map(char::to_lowercase);
+        match lower().next() {
+            Some(c) if self.first_chars.contains(&c) => self.folded.iter().any(|m| m.chars().eq(lower())),
+            _ => false,
+        }
     }
 }
 
@@ -494,5 +527,28 @@ mod tests {
         assert!(!own.is_missing("nei"), "--missing replaces the defaults");
         assert!(own.is_missing("  "), "blank is always missing");
         assert!(!fast.is_missing(&"nei ".repeat(1000)));
+    }
+
+    proptest::proptest! {
+        /// The fast paths (ASCII, nothing to trim, too long) agree with the plain
+        /// rule on texts built from marker pieces, case changes, blanks (ASCII and
+        /// not), final marks and non-ASCII letters, with default and own markers.
+        #[test]
+        fn missing_fast_paths_agree_with_the_rule(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "vet", "VET", "ikke", "Ikkje", " ", "\t", "\u{a0}", ".", "!", "-", "nei", "NEI",
+                "n/a", "ø", "Å", "\u{212a}", "k", "ingen", "kommentar", "x", "Σ", "İ",
+            ]), 0..6),
+            own in proptest::bool::ANY,
+        ) {
+            let text: String = parts.concat();
+            let markers: Vec<String> = if own {
+                vec!["Å nei".into(), "k".into(), " x ".into(), "ΣxΣ".into(), "İ".into()]
+            } else {
+                DEFAULT_MISSING_MARKERS.iter().map(|s| s.to_string()).collect()
+            };
+            let fast = MissingMarkers::new(&markers);
+            proptest::prop_assert_eq!(fast.is_missing(&text), is_missing(&text, &markers), "{:?}", text);
+        }
     }
 }
