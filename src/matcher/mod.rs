@@ -608,6 +608,22 @@ mod tests {
         v
     }
 
+    /// `*word` is found through one Aho-Corasick piece (the forms' common prefix) and a
+    /// lookup of the unit's rest among the forms: every form at the end of a compound
+    /// matches, a form inside one or after a too short prefix does not. Short common
+    /// prefixes fall back to one piece per form.
+    #[test]
+    fn suffix_rules_match_forms_ending_a_compound() {
+        let m = matcher("term *kommune\nterm *ku{,er}");
+        let hit = |w: &str| !spans(&m, w).is_empty();
+        for w in ["nabokommune", "nabokommunar", "nabokommunen", "nabokommunane", "kommunen", "storkuer", "storku", "kuer"] {
+            assert!(hit(w), "{w}");
+        }
+        for w in ["nabokommunalt", "nabokommunarkontor", "abkommunen", "kommun", "storkuene"] {
+            assert!(!hit(w), "{w}");
+        }
+    }
+
     /// The per-thread memo belongs to one compiled matcher: another matcher on the same
     /// thread (also one compiled where a dropped one lived) never sees its entries.
     #[test]
