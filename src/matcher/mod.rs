@@ -537,11 +537,7 @@ impl Matcher {
                 Role::Any => {
                     let prefix_ok = m.start() == 0 || folded[..m.start()].chars().count() >= MIN_PART;
                     let rest = &folded[m.end()..];
-                    let rest_ok = if m.start() == 0 {
-                        compound_rest_ok(rest)
-                    } else {
-                        compound_rest_ok(rest) || self.has_form(*elem, &folded[m.start()..])
-                    };
+                    let rest_ok = if m.start() == 0 { compound_rest_ok(rest) } else { compound_rest_ok(rest) || self.has_form(*elem, &folded[m.start()..]) };
                     prefix_ok && rest_ok
                 }
             };
