@@ -7,7 +7,7 @@ use crate::lexicon::inflect;
 use crate::text::fold;
 
 /// A parsed `term` / `except` pattern.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Pattern {
     /// `/.../`: a regular expression over the original text.
     Regex(String),
@@ -15,7 +15,7 @@ pub enum Pattern {
     Phrase(Vec<Step>),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Step {
     /// One word unit that matches any of the alternatives.
     Token(Vec<Elem>),

@@ -3,17 +3,21 @@
 //! Only forms of at least `MIN_CHARS` letters take part: short words are too often one
 //! edit from another real word.
 //!
-//! The index buckets forms by affixes. For a word of n letters let k = (n - 1) / 2: a
-//! form one edit away (n - 1 to n + 1 letters) either has the same first k letters (the
-//! edit is at position k or later) or the same last n - 1 - k letters (the edit is
-//! before k, and everything after it is aligned). So a form of m letters is filed under
-//! its prefix and suffix of those lengths for each n in m - 1 ..= m + 1, and a lookup
-//! probes two buckets and checks their forms with `within_one_edit`. Building costs six
-//! hash inserts per form (a symmetric-delete index needs one per letter), and the long
-//! affixes keep buckets short even for a 20,000-rule lexicon.
+//! The index buckets forms by affixes. For a form of m letters let k = (m - 1) / 2: a
+//! word one edit away either has the same first k letters (the edit is at position k
+//! or later) or the same last m - 1 - k letters (the edit is before k, and everything
+//! after it is aligned). So each form is filed under two keys, its prefix and its
+//! suffix of those lengths (with m); a lookup of a word of n letters probes the keys the
+//! word gives for m = n - 1, n, n + 1 and checks those buckets' forms with
+//! `within_one_edit`. Two keys per form keep building cheap (a symmetric-delete index
+//! needs one per letter), and the long affixes keep buckets short even for a
+//! 20,000-rule lexicon.
+//!
+//! The buckets are one flat array, sorted by key with a counting sort (a static hash
+//! table): no allocation per form or per key, which is what a 400,000-form lexicon
+//! spends its compile time on otherwise.
 
-// Lookup keys are hashes of short affixes of our own lexicon, not attacker input.
-use rustc_hash::FxHashMap as HashMap;
+use std::hash::Hasher;
 
 pub const MIN_CHARS: usize = 7;
 /// Longest word looked up (in chars).
@@ -21,100 +25,136 @@ const MAX_CHARS: usize = 40;
 
 #[derive(Debug, Default)]
 pub struct FuzzyIndex {
-    /// form -> index into `forms`
-    form_ids: HashMap<String, u32>,
-    /// (affix, which end, word length) hash -> head of its list in `entries`
-    heads: HashMap<u64, u32>,
-    /// (form index, next entry or `NONE`): linked lists without one allocation per key
+    /// the indexed forms, one after another: form i is `text[bounds[i]..bounds[i + 1]]`
+    text: String,
+    bounds: Vec<u32>,
+    /// the elements of form i are `elems[elem_bounds[i]..elem_bounds[i + 1]]`
+    elem_bounds: Vec<u32>,
+    elems: Vec<u32>,
+    /// bucket b (the top bits of a key) is `entries[bucket_start[b]..bucket_start[b + 1]]`
+    bucket_start: Vec<u32>,
+    /// (low 32 bits of the key, form index); a key's forms in reverse order of adding
     entries: Vec<(u32, u32)>,
-    /// (form, element ids that have it)
-    forms: Vec<(String, Vec<u32>)>,
+    /// key >> shift is its bucket
+    shift: u32,
 }
 
-const NONE: u32 = u32::MAX;
-
 impl FuzzyIndex {
-    pub fn add(&mut self, form: &str, elem: u32) {
-        let n = form.chars().count();
-        if n < MIN_CHARS {
-            return;
-        }
-        let idx = match self.form_ids.get(form) {
-            Some(&i) => i,
-            None => {
-                let i = self.forms.len() as u32;
-                self.forms.push((form.to_string(), Vec::new()));
-                self.form_ids.insert(form.to_string(), i);
-                for len in n - 1..=n + 1 {
-                    if !(MIN_CHARS..=MAX_CHARS).contains(&len) {
-                        continue;
-                    }
-                    for key in affix_keys(form, len) {
-                        let head = self.heads.entry(key).or_insert(NONE);
-                        self.entries.push((i, *head));
-                        *head = (self.entries.len() - 1) as u32;
-                    }
-                }
-                i
+    /// Indexes the long `forms` (distinct), each with the elements that have it.
+    pub fn new<'a>(forms: impl IntoIterator<Item = (&'a str, &'a [u32])>) -> Self {
+        let mut ix = FuzzyIndex { bounds: vec![0], elem_bounds: vec![0], ..FuzzyIndex::default() };
+        let mut keys: Vec<(u64, u32)> = Vec::new();
+        for (form, elems) in forms {
+            let m = char_len(form);
+            // Longer forms are more than one edit from every word that is looked up.
+            if !(MIN_CHARS..=MAX_CHARS + 1).contains(&m) {
+                continue;
             }
-        };
-        let elems = &mut self.forms[idx as usize].1;
-        if !elems.contains(&elem) {
-            elems.push(elem);
+            let i = ix.bounds.len() as u32 - 1;
+            ix.text.push_str(form);
+            ix.bounds.push(u32::try_from(ix.text.len()).expect("less than 4 GB of forms"));
+            ix.elems.extend_from_slice(elems);
+            ix.elem_bounds.push(ix.elems.len() as u32);
+            for key in affix_keys(form, m) {
+                keys.push((key, i));
+            }
         }
+        // About two entries per bucket; at least one bucket.
+        let bits = (keys.len() / 2).max(1).next_power_of_two().trailing_zeros();
+        ix.shift = 64 - bits;
+        let mut next = vec![0u32; (1usize << bits) + 1];
+        for &(key, _) in &keys {
+            next[ix.bucket(key) + 1] += 1;
+        }
+        for b in 1..next.len() {
+            next[b] += next[b - 1];
+        }
+        ix.bucket_start = next.clone();
+        // Filled from each bucket's end: a key's forms come out newest first.
+        ix.entries = vec![(0, 0); keys.len()];
+        for &(key, form) in &keys {
+            let b = ix.bucket(key);
+            next[b + 1] -= 1;
+            ix.entries[next[b + 1] as usize] = (key as u32, form);
+        }
+        ix
+    }
+
+    fn bucket(&self, key: u64) -> usize {
+        key.checked_shr(self.shift).unwrap_or(0) as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.forms.is_empty()
+        self.entries.is_empty()
     }
 
     /// Calls `found(elem)` for every element with a form one edit from `word` (folded).
     /// `buf` is scratch space (kept for callers; the lookup builds no strings).
     pub fn lookup(&self, word: &str, _buf: &mut String, mut found: impl FnMut(u32)) {
-        let n = word.chars().count();
+        let n = char_len(word);
         // The word itself must be long (docs/lexicon-format.md): a 6-letter word is too
         // often a real word one letter from a 7-letter form (vaksne / vaksine).
-        if !(MIN_CHARS..=MAX_CHARS).contains(&n) || self.forms.is_empty() {
+        if !(MIN_CHARS..=MAX_CHARS).contains(&n) || self.is_empty() {
             return;
         }
-        // A form can sit in both buckets; it is then checked twice and reported twice,
-        // which the caller's element set absorbs. Cheaper than deduplicating.
-        for key in affix_keys(word, n) {
-            let mut e = self.heads.get(&key).copied().unwrap_or(NONE);
-            while e != NONE {
-                let (i, next) = self.entries[e as usize];
-                e = next;
-                let (form, elems) = &self.forms[i as usize];
-                if form.len().abs_diff(word.len()) <= 4 && form != word && within_one_edit(form, word) {
-                    elems.iter().for_each(|&e| found(e));
+        // A form can sit in several probed buckets; it is then checked and reported
+        // again, which the caller's element set absorbs. Cheaper than deduplicating.
+        for m in (n - 1).max(MIN_CHARS)..=n + 1 {
+            for key in affix_keys(word, m) {
+                let b = self.bucket(key);
+                for &(tag, i) in &self.entries[self.bucket_start[b] as usize..self.bucket_start[b + 1] as usize] {
+                    if tag != key as u32 {
+                        continue;
+                    }
+                    let i = i as usize;
+                    let form = &self.text[self.bounds[i] as usize..self.bounds[i + 1] as usize];
+                    if form.len().abs_diff(word.len()) <= 4 && form != word && within_one_edit(form, word) {
+                        self.elems[self.elem_bounds[i] as usize..self.elem_bounds[i + 1] as usize].iter().for_each(|&e| found(e));
+                    }
                 }
             }
         }
     }
 }
 
-/// The two bucket keys under which a word of `len` letters finds `s` (see the module
-/// comment): the first (len - 1) / 2 chars, and the last len - 1 - (len - 1) / 2.
+fn char_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// The two keys of a form of `len` letters (see the module comment), taken from `s`
+/// (the form itself, or a word looked up against forms of that length): the first
+/// (len - 1) / 2 chars, and the last len - 1 - (len - 1) / 2.
 fn affix_keys(s: &str, len: usize) -> [u64; 2] {
     let k = (len - 1) / 2;
     [affix_key(first_chars(s, k), 0, len), affix_key(last_chars(s, len - 1 - k), 1, len)]
 }
 
 fn affix_key(affix: &str, end: u64, len: usize) -> u64 {
-    let mut h = (len as u64) << 1 | end;
-    for &b in affix.as_bytes() {
-        h = (h.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-    h
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(affix.as_bytes());
+    h.write_u64((len as u64) << 1 | end);
+    // Mixed so that both the top bits (bucket) and the low 32 (tag) depend on all of it.
+    let x = h.finish().wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^ (x >> 29)
 }
 
 fn first_chars(s: &str, k: usize) -> &str {
+    if s.is_ascii() {
+        return &s[..k.min(s.len())];
+    }
     s.char_indices().nth(k).map_or(s, |(i, _)| &s[..i])
 }
 
 fn last_chars(s: &str, k: usize) -> &str {
     if k == 0 {
         return "";
+    }
+    if s.is_ascii() {
+        return &s[s.len() - k.min(s.len())..];
     }
     s.char_indices().rev().nth(k - 1).map_or(s, |(i, _)| &s[i..])
 }
@@ -153,6 +193,14 @@ fn within_one_edit_of<T: PartialEq>(a: &[T], b: &[T]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matcher::forms::FormTableBuilder;
+
+    /// The index of (form, element) pairs, through the `FormTable` that groups them.
+    fn index(pairs: &[(&str, u32)]) -> FuzzyIndex {
+        let mut b = FormTableBuilder::with_capacity(pairs.len());
+        pairs.iter().for_each(|&(f, e)| b.add(f, e));
+        FuzzyIndex::new(b.finish().iter())
+    }
 
     #[test]
     fn edit_distance_one() {
@@ -167,9 +215,7 @@ mod tests {
 
     #[test]
     fn index_finds_typos_of_long_forms_only() {
-        let mut ix = FuzzyIndex::default();
-        ix.add("kvalifisering", 1);
-        ix.add("tolk", 2);
+        let ix = index(&[("kvalifisering", 1), ("tolk", 2)]);
         let mut buf = String::new();
         let mut got = vec![];
         for w in ["kvalifisreing", "kvalifiseing", "kvalifiseringg", "kvalifisering", "tolx", "kvalifsireing"] {
@@ -177,7 +223,7 @@ mod tests {
         }
         assert_eq!(got, vec![("kvalifisreing", 1), ("kvalifiseing", 1), ("kvalifiseringg", 1)]);
         // six letters: never a typo match, even one letter from a 7-letter form
-        ix.add("vaksine", 3);
+        let ix = index(&[("kvalifisering", 1), ("tolk", 2), ("vaksine", 3)]);
         let mut six = vec![];
         ix.lookup("vaksne", &mut buf, |e| six.push(e));
         assert!(six.is_empty());
@@ -212,10 +258,8 @@ mod tests {
             forms in proptest::collection::vec("[a-eæøå]{7,14}", 1..40),
             pick in 0usize..40, kind in 0u8..4, pos in 0usize..20, letter in proptest::sample::select(vec!['a', 'b', 'x', 'ø', 'e'])
         ) {
-            let mut ix = FuzzyIndex::default();
-            for (i, f) in forms.iter().enumerate() {
-                ix.add(f, i as u32);
-            }
+            let pairs: Vec<(&str, u32)> = forms.iter().enumerate().map(|(i, f)| (f.as_str(), i as u32)).collect();
+            let ix = index(&pairs);
             let form = &forms[pick % forms.len()];
             let word = edit(form, kind, pos, letter);
             let mut got = Vec::new();
