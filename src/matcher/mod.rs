@@ -129,12 +129,55 @@ struct Scratch {
 /// It holds only words of the input, and is cleared when it grows past `MEMO_MAX`.
 #[derive(Default)]
 struct UnitMemo {
-    /// folded unit -> its entry
-    map: HashMap<Box<str>, MemoEntry>,
+    /// folded unit (up to 15 bytes: nearly every word) packed into one integer -> its
+    /// entry: hashing and comparing such a key takes a few instructions, where a string
+    /// key costs a hash loop and a `memcmp` call per lookup.
+    short: HashMap<u128, MemoEntry>,
+    /// longer folded units -> their entry
+    long: HashMap<Box<str>, MemoEntry>,
     /// element ids of all entries
     elems: Vec<ElemId>,
     /// `Matcher::id` the entries belong to (a thread may serve several matchers)
     owner: u64,
+}
+
+impl UnitMemo {
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+        self.elems.clear();
+    }
+
+    /// The entry of `folded`, computed by `make` on a miss.
+    fn entry(&mut self, folded: &str, make: impl FnOnce(&mut Vec<ElemId>) -> MemoEntry) -> MemoEntry {
+        match short_key(folded) {
+            Some(key) => *self.short.entry(key).or_insert_with(|| make(&mut self.elems)),
+            None => match self.long.get(folded) {
+                Some(&e) => e,
+                None => {
+                    let e = make(&mut self.elems);
+                    self.long.insert(folded.into(), e);
+                    e
+                }
+            },
+        }
+    }
+}
+
+/// `s` packed with its length into a `u128` if it has at most 15 bytes (distinct
+/// strings give distinct keys: the length is the last byte, unused bytes are 0).
+fn short_key(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    (b.len() < 16).then(|| {
+        let mut key = [0u8; 16];
+        key[..b.len()].copy_from_slice(b);
+        key[15] = b.len() as u8;
+        u128::from_le_bytes(key)
+    })
 }
 
 /// `elems[start..start + plain]`: whole-form then compound elements, in the order the
@@ -362,23 +405,18 @@ impl Matcher {
                 tokenize(text, tokens);
                 fold_units(text, tokens);
             }
-            if memo.owner != self.id || memo.map.len() >= MEMO_MAX {
-                memo.map.clear();
-                memo.elems.clear();
+            if memo.owner != self.id || memo.len() >= MEMO_MAX {
+                memo.clear();
                 memo.owner = self.id;
             }
+            let mut folded_start = 0;
             for (ui, u) in tokens.units.iter().enumerate() {
                 unit_start.push(unit_elems.len() as u32);
                 let original = &text[u.start..u.end];
-                let folded = tokens.folded_unit(ui);
-                let entry = match memo.map.get(folded) {
-                    Some(&e) => e,
-                    None => {
-                        let e = self.memo_entry(folded, buf, elems_here, &mut memo.elems);
-                        memo.map.insert(folded.into(), e);
-                        e
-                    }
-                };
+                let folded_end = tokens.folded_ends[ui] as usize;
+                let folded = &tokens.folded[folded_start..folded_end];
+                folded_start = folded_end;
+                let entry = memo.entry(folded, |elems| self.memo_entry(folded, buf, elems_here, elems));
                 guard_bits |= entry.guard_bits;
                 let ids = &memo.elems[entry.start as usize..];
                 elems_here.clear();
@@ -662,12 +700,23 @@ mod tests {
     #[test]
     fn memo_hits_equal_fresh_lookups() {
         let m = matcher("term bolig*\nterm *tolk\nterm =NAV\nterm kvalifisering\nterm nav*\nterm =NAV*");
-        let text = "NAV navet Nav NAVkontoret kvalifisreing Kvalifisreing boligkontoret skjermtolk boligkontoret NAV";
+        // Short units take the packed-integer memo, units over 15 bytes the string one.
+        let text = "NAV navet Nav NAVkontoret kvalifisreing Kvalifisreing boligkontoret skjermtolk boligkontoret NAV \
+                    boligintegreringskontoret videotelefonskjermtolk boligintegreringskontoret";
         let first = spans(&m, text);
         let again = spans(&m, text);
         let fresh = std::thread::scope(|s| s.spawn(|| spans(&m, text)).join().unwrap());
         assert_eq!(first, again);
         assert_eq!(first, fresh);
         assert!(first.iter().any(|h| h.3), "the typo is found: {first:?}");
+        assert!(first.iter().filter(|h| h.2 - h.1 > 15).count() >= 3, "long units match: {first:?}");
+    }
+
+    #[test]
+    fn short_keys_are_distinct() {
+        let words = ["", "a", "b", "ab", "ba", "a\0", "abcdefghijklmno", "abcdefghijklmn", "æøå"];
+        let keys: std::collections::HashSet<u128> = words.iter().map(|w| short_key(w).unwrap()).collect();
+        assert_eq!(keys.len(), words.len());
+        assert_eq!(short_key("abcdefghijklmnop"), None, "16 bytes go to the string memo");
     }
 }
