@@ -122,6 +122,7 @@ pub fn tokenize_without_units(text: &str, out: &mut Tokens) {
 /// they are in the same sentence there (the numbers may differ).
 pub fn tokenize_units(text: &str, out: &mut Tokens) -> bool {
     clear(out);
+    // One SIMD pass for `@`, `:` and `w` measured no slower than checking in the scan.
     if memchr_any(text.as_bytes()) {
         return false;
     }
@@ -538,14 +539,18 @@ mod tests {
             "bolig", "NAV", "Tolk", "ca", "f", "eks", "30", "6A", "æøå", "Ære", "é", " ", " ", " ", ".", ". ", "! ", "?", ",", ";", ":", "-", "+",
             "'", "’", "\"", "«", "»", "(", ")", "\n", "\r\n", "\t", "\u{A0}", "…", "–", "/", "#", "§", "  ",
         ];
-        proptest::collection::vec(proptest::sample::select(pieces), 0..30).prop_map(|v| v.concat())
+        // Rarely, pieces of URLs and e-mail addresses (the scan declines those texts).
+        let url_bits = ["w", "W", "ww", "@", ":", "//", "https", "nav.no", "x@y.no"];
+        let piece = proptest::prop_oneof![10 => proptest::sample::select(pieces), 1 => proptest::sample::select(url_bits.to_vec())];
+        proptest::collection::vec(piece, 0..30).prop_map(|v| v.concat())
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
         #[test]
         fn units_only_agree_on_random_text(text in words_alphabet()) {
-            proptest::prop_assert!(units_agree(&text), "{:?} should take the units-only path", text);
+            let url_free = !memchr_any(text.as_bytes());
+            proptest::prop_assert_eq!(units_agree(&text), url_free, "{:?}: units-only exactly when no URL/e-mail is possible", text);
         }
 
         #[test]
