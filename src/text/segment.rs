@@ -514,6 +514,156 @@ fn gap_has_break(text: &str, prev_last: usize, next: usize, cats: &mut Vec<CharC
 }
 
 // ---------------------------------------------------------------------------------
+// Tokens only: what whole-token (glob) matching needs.
+
+/// What a token scanned by [`scan_tokens`] is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TokenShape {
+    /// Letters and digits (with inner marks and hyphens), at least one letter.
+    Word,
+    /// The same without any letter.
+    Number,
+    /// One character that is neither a letter, a digit nor a space.
+    Symbol,
+}
+
+/// Classes of a character for [`scan_tokens`], as bits.
+const TC_LETTER: u8 = 1;
+const TC_DIGIT: u8 = 2;
+const TC_SPACE: u8 = 4;
+/// Joins two letters (UAX #29 WB6/WB7: MidLetter, MidNumLet, Single_Quote).
+const TC_MID_LETTER: u8 = 8;
+/// Joins two digits (WB11/WB12: MidNum, MidNumLet, Single_Quote).
+const TC_MID_NUM: u8 = 16;
+const TC_HYPHEN: u8 = 32;
+const TC_PLUS: u8 = 64;
+/// `_` (ExtendNumLet): UAX #29 joins it to letters, and `tokenize` keeps such a
+/// segment whole, so the scan leaves texts with it to the full tokenizer.
+const TC_GIVE_UP: u8 = 128;
+
+const fn token_class_of(w: Wb) -> u8 {
+    match w {
+        Wb::ALetter => TC_LETTER,
+        Wb::Numeric => TC_DIGIT,
+        Wb::MidLetter => TC_MID_LETTER,
+        Wb::MidNum => TC_MID_NUM,
+        Wb::MidNumLet | Wb::SingleQuote => TC_MID_LETTER | TC_MID_NUM,
+        Wb::ExtendNumLet => TC_GIVE_UP,
+        _ => 0,
+    }
+}
+
+/// [`scan_tokens`] classes of the ASCII characters, from the same properties as
+/// [`segment`]; spaces are the characters `tokenize` treats as space (Rust's
+/// `char::is_whitespace`).
+const ASCII_TOKEN_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => TC_SPACE,
+            b'-' => TC_HYPHEN,
+            b'+' => TC_PLUS,
+            c => token_class_of(ASCII[c as usize].0),
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The class and length of the character at byte `i`; `None` outside the fast alphabet.
+#[inline]
+fn token_class(text: &str, i: usize) -> Option<(u8, usize)> {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        return Some((ASCII_TOKEN_CLASS[b as usize], 1));
+    }
+    let c = text[i..].chars().next().expect("char boundary");
+    let (w, _) = other_cat(c)?;
+    let class = if c == '\u{A0}' { TC_SPACE } else { token_class_of(w) };
+    Some((class, c.len_utf8()))
+}
+
+/// The tokens of everyday text without URLs or e-mail addresses, with their ranges and
+/// shapes exactly as `tokenize` gives them, in one pass and without sentences: calls
+/// `token(start, end, shape)` for each token in order. Returns `false` (the caller must
+/// tokenize instead, and ignore the tokens given so far) on a character outside the
+/// fast alphabet and on `_`. The caller checks for URLs and e-mail addresses.
+///
+/// Why it is exact: on these characters a word segment of UAX #29 is a single character,
+/// a run of spaces (or CR LF), or a run of letters and digits that a mark joins
+/// (`f.eks`, `NAV's`, `1.000,50`: WB6/7, WB11/12), and `tokenize` makes one token of
+/// such runs joined by `-` or `+-` (`LHBT+-personer`), one symbol token of every other
+/// character but a space. Word segments are split inside each sentence, but no sentence
+/// break falls inside such a run: a break needs a terminator right before it, and the
+/// only terminator that joins (`.`) sits between two letters (SB7, SB8: no break, since
+/// every letter here is upper or lower case) or two digits (SB6).
+pub(crate) fn scan_tokens(text: &str, mut token: impl FnMut(usize, usize, TokenShape)) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let Some((class, len)) = token_class(text, i) else { return false };
+        if class & (TC_LETTER | TC_DIGIT) == 0 {
+            if class & TC_GIVE_UP != 0 {
+                return false;
+            }
+            if class & TC_SPACE == 0 {
+                token(i, i + len, TokenShape::Symbol);
+            }
+            i += len;
+            continue;
+        }
+        let Some((end, letters)) = scan_word(text, i, class) else { return false };
+        token(i, end, if letters { TokenShape::Word } else { TokenShape::Number });
+        i = end;
+    }
+    true
+}
+
+/// The end of the word token starting at byte `start` (class `first`, a letter or a
+/// digit), and whether it holds a letter; `None` if the text needs the full tokenizer.
+#[inline]
+fn scan_word(text: &str, start: usize, first: u8) -> Option<(usize, bool)> {
+    let bytes = text.as_bytes();
+    let alnum = |i: usize| -> Option<u8> {
+        if i >= bytes.len() {
+            return Some(0);
+        }
+        token_class(text, i).map(|(c, _)| c & (TC_LETTER | TC_DIGIT))
+    };
+    let mut letters = first == TC_LETTER;
+    let mut last = first;
+    let mut i = start;
+    loop {
+        // A run of letters and digits (WB5, WB8-WB10); ASCII without decoding.
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (class, len) = if b < 0x80 { (ASCII_TOKEN_CLASS[b as usize], 1) } else { token_class(text, i)? };
+            if class & (TC_LETTER | TC_DIGIT) == 0 {
+                break;
+            }
+            last = class;
+            letters |= class == TC_LETTER;
+            i += len;
+        }
+        if i >= bytes.len() {
+            return Some((i, letters));
+        }
+        let (class, len) = token_class(text, i)?;
+        let joins = if last == TC_LETTER { TC_MID_LETTER } else { TC_MID_NUM };
+        if class & joins != 0 && alnum(i + len)? == last {
+            i += len; // letter (mark) letter, digit (mark) digit
+        } else if class == TC_HYPHEN && alnum(i + 1)? != 0 {
+            i += 1; // NAV-kontoret
+        } else if class == TC_PLUS && bytes.get(i + 1) == Some(&b'-') && alnum(i + 2)? != 0 {
+            i += 2; // LHBT+-personer
+        } else {
+            return Some((i, letters));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
 // Words: the part of unicode-segmentation's `UWordBounds` state machine (src/word.rs)
 // that the fast alphabet can reach.
 
