@@ -530,6 +530,7 @@ pub(crate) enum TokenShape {
 /// Classes of a character for [`scan_tokens`], as bits.
 const TC_LETTER: u8 = 1;
 const TC_DIGIT: u8 = 2;
+const TC_ALNUM: u8 = TC_LETTER | TC_DIGIT;
 const TC_SPACE: u8 = 4;
 /// Joins two letters (UAX #29 WB6/WB7: MidLetter, MidNumLet, Single_Quote).
 const TC_MID_LETTER: u8 = 8;
@@ -537,9 +538,10 @@ const TC_MID_LETTER: u8 = 8;
 const TC_MID_NUM: u8 = 16;
 const TC_HYPHEN: u8 = 32;
 const TC_PLUS: u8 = 64;
-/// `_` (ExtendNumLet): UAX #29 joins it to letters, and `tokenize` keeps such a
-/// segment whole, so the scan leaves texts with it to the full tokenizer.
-const TC_GIVE_UP: u8 = 128;
+/// In `BYTE_TOKEN_CLASS` only: a non-ASCII lead byte (decode the character) or `_`
+/// (ExtendNumLet: UAX #29 joins it to letters and `tokenize` keeps such a segment
+/// whole, so the scan leaves texts with it to the full tokenizer).
+const TC_SLOW: u8 = 128;
 
 const fn token_class_of(w: Wb) -> u8 {
     match w {
@@ -548,16 +550,15 @@ const fn token_class_of(w: Wb) -> u8 {
         Wb::MidLetter => TC_MID_LETTER,
         Wb::MidNum => TC_MID_NUM,
         Wb::MidNumLet | Wb::SingleQuote => TC_MID_LETTER | TC_MID_NUM,
-        Wb::ExtendNumLet => TC_GIVE_UP,
+        Wb::ExtendNumLet => TC_SLOW,
         _ => 0,
     }
 }
 
-/// [`scan_tokens`] classes of the ASCII characters, from the same properties as
-/// [`segment`]; spaces are the characters `tokenize` treats as space (Rust's
-/// `char::is_whitespace`).
-const ASCII_TOKEN_CLASS: [u8; 128] = {
-    let mut t = [0u8; 128];
+/// [`scan_tokens`] class of each byte, from the same properties as [`segment`]; spaces
+/// are the characters `tokenize` treats as space (Rust's `char::is_whitespace`).
+const BYTE_TOKEN_CLASS: [u8; 256] = {
+    let mut t = [TC_SLOW; 256];
     let mut b = 0;
     while b < 128 {
         t[b] = match b as u8 {
@@ -571,12 +572,17 @@ const ASCII_TOKEN_CLASS: [u8; 128] = {
     t
 };
 
-/// The class and length of the character at byte `i`; `None` outside the fast alphabet.
+/// The class (never `TC_SLOW`) and length of the character at byte `i`; `None` for
+/// `_` and outside the fast alphabet.
 #[inline]
 fn token_class(text: &str, i: usize) -> Option<(u8, usize)> {
     let b = text.as_bytes()[i];
+    let class = BYTE_TOKEN_CLASS[b as usize];
+    if class != TC_SLOW {
+        return Some((class, 1));
+    }
     if b < 0x80 {
-        return Some((ASCII_TOKEN_CLASS[b as usize], 1));
+        return None;
     }
     let c = text[i..].chars().next().expect("char boundary");
     let (w, _) = other_cat(c)?;
@@ -602,63 +608,67 @@ pub(crate) fn scan_tokens(text: &str, mut token: impl FnMut(usize, usize, TokenS
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let Some((class, len)) = token_class(text, i) else { return false };
-        if class & (TC_LETTER | TC_DIGIT) == 0 {
-            if class & TC_GIVE_UP != 0 {
-                return false;
-            }
-            if class & TC_SPACE == 0 {
-                token(i, i + len, TokenShape::Symbol);
-            }
-            i += len;
+        if BYTE_TOKEN_CLASS[bytes[i] as usize] == TC_SPACE {
+            i += 1;
             continue;
         }
-        let Some((end, letters)) = scan_word(text, i, class) else { return false };
-        token(i, end, if letters { TokenShape::Word } else { TokenShape::Number });
-        i = end;
+        let Some((class, len)) = token_class(text, i) else { return false };
+        if class & TC_ALNUM != 0 {
+            let Some((end, letters)) = scan_word(text, i + len, class) else { return false };
+            token(i, end, if letters { TokenShape::Word } else { TokenShape::Number });
+            i = end;
+            continue;
+        }
+        if class != TC_SPACE {
+            token(i, i + len, TokenShape::Symbol);
+        }
+        i += len;
     }
     true
 }
 
-/// The end of the word token starting at byte `start` (class `first`, a letter or a
-/// digit), and whether it holds a letter; `None` if the text needs the full tokenizer.
+/// The end of the word token whose first character (class `first`, a letter or a
+/// digit) ends at byte `i`, and whether it holds a letter; `None` if the text needs
+/// the full tokenizer.
 #[inline]
-fn scan_word(text: &str, start: usize, first: u8) -> Option<(usize, bool)> {
+fn scan_word(text: &str, mut i: usize, first: u8) -> Option<(usize, bool)> {
     let bytes = text.as_bytes();
-    let alnum = |i: usize| -> Option<u8> {
+    let alnum_at = |i: usize| -> Option<u8> {
         if i >= bytes.len() {
             return Some(0);
         }
-        token_class(text, i).map(|(c, _)| c & (TC_LETTER | TC_DIGIT))
+        token_class(text, i).map(|(c, _)| c & TC_ALNUM)
     };
-    let mut letters = first == TC_LETTER;
-    let mut last = first;
-    let mut i = start;
+    // The classes seen, or-ed: has a letter been seen?
+    let mut seen = first;
     loop {
-        // A run of letters and digits (WB5, WB8-WB10); ASCII without decoding.
-        while i < bytes.len() {
-            let b = bytes[i];
-            let (class, len) = if b < 0x80 { (ASCII_TOKEN_CLASS[b as usize], 1) } else { token_class(text, i)? };
-            if class & (TC_LETTER | TC_DIGIT) == 0 {
-                break;
+        // A run of letters and digits (WB5, WB8-WB10): ASCII ones byte by byte.
+        let class = loop {
+            let Some(&b) = bytes.get(i) else { return Some((i, seen & TC_LETTER != 0)) };
+            let class = BYTE_TOKEN_CLASS[b as usize];
+            if class & TC_ALNUM == 0 {
+                break class;
             }
-            last = class;
-            letters |= class == TC_LETTER;
+            seen |= class;
+            i += 1;
+        };
+        let (class, len) = if class == TC_SLOW { token_class(text, i)? } else { (class, 1) };
+        if class & TC_ALNUM != 0 {
+            seen |= class; // a Latin-1 letter
             i += len;
+            continue;
         }
-        if i >= bytes.len() {
-            return Some((i, letters));
-        }
-        let (class, len) = token_class(text, i)?;
+        // The character before is a letter or digit; every non-ASCII one is a letter.
+        let last = if bytes[i - 1].is_ascii_digit() { TC_DIGIT } else { TC_LETTER };
         let joins = if last == TC_LETTER { TC_MID_LETTER } else { TC_MID_NUM };
-        if class & joins != 0 && alnum(i + len)? == last {
+        if class & joins != 0 && alnum_at(i + len)? == last {
             i += len; // letter (mark) letter, digit (mark) digit
-        } else if class == TC_HYPHEN && alnum(i + 1)? != 0 {
+        } else if class == TC_HYPHEN && alnum_at(i + 1)? != 0 {
             i += 1; // NAV-kontoret
-        } else if class == TC_PLUS && bytes.get(i + 1) == Some(&b'-') && alnum(i + 2)? != 0 {
+        } else if class == TC_PLUS && bytes.get(i + 1) == Some(&b'-') && alnum_at(i + 2)? != 0 {
             i += 2; // LHBT+-personer
         } else {
-            return Some((i, letters));
+            return Some((i, seen & TC_LETTER != 0));
         }
     }
 }
