@@ -82,19 +82,126 @@ struct Scratch {
     memo: TokenMemo,
 }
 
-/// Per-thread memo: original token text -> the globs it matches (`ids[start..end]`,
-/// sorted). Answers repeat their tokens, so most tokens cost one hash lookup instead of
+/// Per-thread memo: original token text -> the globs it matches (`ids[from..to]`,
+/// sorted). Answers repeat their tokens, so most tokens cost one table lookup instead of
 /// a fold, two trie walks and an automaton run. It holds only tokens of the input and
 /// starts afresh past `MEMO_MAX` entries.
 #[derive(Default)]
 struct TokenMemo {
-    map: HashMap<Box<str>, (u32, u32)>,
+    /// Tokens of up to 16 bytes (nearly all): the bytes are the key, compared as two
+    /// words, without hashing a string or allocating one.
+    short: ShortTable,
+    long: HashMap<Box<str>, (u32, u32)>,
     ids: Vec<GlobId>,
     /// `GlobMatcher::id` the entries belong to.
     owner: u64,
 }
 
+impl TokenMemo {
+    fn len(&self) -> usize {
+        self.short.len + self.long.len()
+    }
+
+    fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+        self.ids.clear();
+    }
+}
+
 const MEMO_MAX: usize = 50_000;
+
+/// An open-addressing hash table (linear probing) keyed by a short byte string held in
+/// two little-endian words, zero-padded, plus its length.
+#[derive(Default)]
+struct ShortTable {
+    slots: Vec<ShortSlot>,
+    len: usize,
+}
+
+#[derive(Clone, Copy, Default)]
+struct ShortSlot {
+    lo: u64,
+    hi: u64,
+    from: u32,
+    /// Number of globs (`ids[from..from + n]`).
+    n: u32,
+    /// Key length in bytes; 0 marks a free slot (tokens are never empty).
+    len: u32,
+}
+
+/// Longest token (bytes) `ShortTable` keys.
+const SHORT_MAX: usize = 16;
+
+impl ShortTable {
+    fn clear(&mut self) {
+        self.slots.iter_mut().for_each(|s| s.len = 0);
+        self.len = 0;
+    }
+
+    /// The key of `bytes[start..end]` (at most `SHORT_MAX` bytes).
+    #[inline]
+    fn key(bytes: &[u8], start: usize, end: usize) -> (u64, u64) {
+        let len = end - start;
+        let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("8 bytes"));
+        let (lo, hi) = if start + SHORT_MAX <= bytes.len() {
+            (word(&bytes[start..start + 8]), word(&bytes[start + 8..start + 16]))
+        } else {
+            let mut buf = [0u8; SHORT_MAX];
+            buf[..len].copy_from_slice(&bytes[start..end]);
+            (word(&buf[..8]), word(&buf[8..]))
+        };
+        // The low `n` bytes of a word.
+        let mask = |n: usize| if n >= 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
+        (lo & mask(len), hi & mask(len.saturating_sub(8)))
+    }
+
+    #[inline]
+    fn slot_of(&self, lo: u64, hi: u64, len: usize) -> usize {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let h = (lo.wrapping_mul(K).rotate_left(29) ^ hi ^ len as u64).wrapping_mul(K);
+        (h >> 32) as usize & (self.slots.len() - 1)
+    }
+
+    /// The globs (`from`, count) of the token with this key, if known.
+    #[inline]
+    fn get(&self, lo: u64, hi: u64, len: usize) -> Option<(u32, u32)> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot_of(lo, hi, len);
+        loop {
+            let s = &self.slots[i];
+            if s.len == 0 {
+                return None;
+            }
+            if s.lo == lo && s.hi == hi && s.len as usize == len {
+                return Some((s.from, s.n));
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds a key that is not in the table.
+    fn insert(&mut self, lo: u64, hi: u64, len: usize, from: u32, n: u32) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let size = (self.slots.len() * 2).max(4096);
+            let old = std::mem::replace(&mut self.slots, vec![ShortSlot::default(); size]);
+            self.len = 0;
+            for s in old.into_iter().filter(|s| s.len != 0) {
+                self.insert(s.lo, s.hi, s.len as usize, s.from, s.n);
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot_of(lo, hi, len);
+        while self.slots[i].len != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = ShortSlot { lo, hi, from, n, len: len as u32 };
+        self.len += 1;
+    }
+}
 
 /// Source of `GlobMatcher::id`; 0 stays with the empty matcher, which never matches.
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -236,30 +343,38 @@ impl GlobMatcher {
     fn find_with(&self, text: &str, tokens: &Tokens, s: &mut Scratch, out: &mut RawMatches) {
         let Scratch { folded, hits, memo } = s;
         hits.clear();
-        if memo.owner != self.id || memo.map.len() >= MEMO_MAX {
-            memo.map.clear();
-            memo.ids.clear();
+        if memo.owner != self.id || memo.len() >= MEMO_MAX {
+            memo.clear();
             memo.owner = self.id;
         }
+        let bytes = text.as_bytes();
         for (ti, t) in tokens.tokens.iter().enumerate() {
-            let original = &text[t.start..t.end];
-            let (from, to) = match memo.map.get(original) {
-                Some(&range) => range,
-                None => {
-                    let from = memo.ids.len();
-                    folded.clear();
-                    fold_into(original, folded);
-                    self.token_globs(folded, &mut memo.ids);
-                    let range = (from as u32, memo.ids.len() as u32);
-                    memo.map.insert(original.into(), range);
-                    range
+            let (from, n) = if t.end - t.start <= SHORT_MAX {
+                let (lo, hi) = ShortTable::key(bytes, t.start, t.end);
+                match memo.short.get(lo, hi, t.end - t.start) {
+                    Some(entry) => entry,
+                    None => {
+                        let (from, to) = self.memo_miss(&text[t.start..t.end], folded, &mut memo.ids);
+                        memo.short.insert(lo, hi, t.end - t.start, from, to - from);
+                        (from, to - from)
+                    }
                 }
+            } else {
+                let original = &text[t.start..t.end];
+                let (from, to) = match memo.long.get(original) {
+                    Some(&range) => range,
+                    None => {
+                        let range = self.memo_miss(original, folded, &mut memo.ids);
+                        memo.long.insert(original.into(), range);
+                        range
+                    }
+                };
+                (from, to - from)
             };
-            hits.extend(
-                memo.ids[from as usize..to as usize]
-                    .iter()
-                    .map(|&g| (ti as u32, g)),
-            );
+            if n != 0 {
+                let ids = &memo.ids[from as usize..from as usize + n as usize];
+                hits.extend(ids.iter().map(|&g| (ti as u32, g)));
+            }
         }
 
         let toks = &tokens.tokens;
@@ -298,6 +413,16 @@ impl GlobMatcher {
 }
 
 impl GlobMatcher {
+    /// Appends the globs that match the token `original` to `ids`; returns their range.
+    #[cold]
+    fn memo_miss(&self, original: &str, folded: &mut String, ids: &mut Vec<GlobId>) -> (u32, u32) {
+        let from = ids.len() as u32;
+        folded.clear();
+        fold_into(original, folded);
+        self.token_globs(folded, ids);
+        (from, ids.len() as u32)
+    }
+
     /// Appends every glob that matches the folded token, sorted, each once.
     fn token_globs(&self, folded: &str, out: &mut Vec<GlobId>) {
         let from = out.len();
