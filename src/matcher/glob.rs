@@ -143,17 +143,17 @@ impl ShortTable {
     #[inline]
     fn key(bytes: &[u8], start: usize, end: usize) -> (u64, u64) {
         let len = end - start;
-        let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("8 bytes"));
-        let (lo, hi) = if start + SHORT_MAX <= bytes.len() {
-            (word(&bytes[start..start + 8]), word(&bytes[start + 8..start + 16]))
-        } else {
-            let mut buf = [0u8; SHORT_MAX];
-            buf[..len].copy_from_slice(&bytes[start..end]);
-            (word(&buf[..8]), word(&buf[8..]))
+        let word = match bytes.get(start..start + SHORT_MAX) {
+            Some(b) => u128::from_le_bytes(b.try_into().expect("16 bytes")),
+            None => {
+                let mut buf = [0u8; SHORT_MAX];
+                buf[..len].copy_from_slice(&bytes[start..end]);
+                u128::from_le_bytes(buf)
+            }
         };
-        // The low `n` bytes of a word.
-        let mask = |n: usize| if n >= 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
-        (lo & mask(len), hi & mask(len.saturating_sub(8)))
+        // Only the token's bytes.
+        let word = if len == SHORT_MAX { word } else { word & ((1u128 << (8 * len)) - 1) };
+        (word as u64, (word >> 64) as u64)
     }
 
     #[inline]

@@ -607,12 +607,19 @@ fn token_class(text: &str, i: usize) -> Option<(u8, usize)> {
 pub(crate) fn scan_tokens(text: &str, mut token: impl FnMut(usize, usize, TokenShape)) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        if BYTE_TOKEN_CLASS[bytes[i] as usize] == TC_SPACE {
-            i += 1;
-            continue;
-        }
-        let Some((class, len)) = token_class(text, i) else { return false };
+    while let Some(&b) = bytes.get(i) {
+        let class = BYTE_TOKEN_CLASS[b as usize];
+        let (class, len) = match class {
+            TC_SPACE => {
+                i += 1;
+                continue;
+            }
+            TC_SLOW => match token_class(text, i) {
+                Some(c) => c,
+                None => return false,
+            },
+            _ => (class, 1),
+        };
         if class & TC_ALNUM != 0 {
             let Some((end, letters)) = scan_word(text, i + len, class) else { return false };
             token(i, end, if letters { TokenShape::Word } else { TokenShape::Number });
@@ -652,6 +659,9 @@ fn scan_word(text: &str, mut i: usize, first: u8) -> Option<(usize, bool)> {
             seen |= class;
             i += 1;
         };
+        if class == TC_SPACE {
+            return Some((i, seen & TC_LETTER != 0)); // the common end of a word
+        }
         let (class, len) = if class == TC_SLOW { token_class(text, i)? } else { (class, 1) };
         if class & TC_ALNUM != 0 {
             seen |= class; // a Latin-1 letter
