@@ -538,9 +538,10 @@ const TC_MID_LETTER: u8 = 8;
 const TC_MID_NUM: u8 = 16;
 const TC_HYPHEN: u8 = 32;
 const TC_PLUS: u8 = 64;
-/// In `BYTE_TOKEN_CLASS` only: a non-ASCII lead byte (decode the character) or `_`
+/// In `BYTE_TOKEN_CLASS` only: look closer (`token_class`). A non-ASCII lead byte
+/// (decode the character); `:` (`://` may start a URL); `@` (e-mail addresses) and `_`
 /// (ExtendNumLet: UAX #29 joins it to letters and `tokenize` keeps such a segment
-/// whole, so the scan leaves texts with it to the full tokenizer).
+/// whole), which the scan leaves to the full tokenizer.
 const TC_SLOW: u8 = 128;
 
 const fn token_class_of(w: Wb) -> u8 {
@@ -565,6 +566,7 @@ const BYTE_TOKEN_CLASS: [u8; 256] = {
             b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => TC_SPACE,
             b'-' => TC_HYPHEN,
             b'+' => TC_PLUS,
+            b':' | b'@' => TC_SLOW,
             c => token_class_of(ASCII[c as usize].0),
         };
         b += 1;
@@ -573,7 +575,7 @@ const BYTE_TOKEN_CLASS: [u8; 256] = {
 };
 
 /// The class (never `TC_SLOW`) and length of the character at byte `i`; `None` for
-/// `_` and outside the fast alphabet.
+/// `_`, `@`, `://` and outside the fast alphabet.
 #[inline]
 fn token_class(text: &str, i: usize) -> Option<(u8, usize)> {
     let b = text.as_bytes()[i];
@@ -582,7 +584,7 @@ fn token_class(text: &str, i: usize) -> Option<(u8, usize)> {
         return Some((class, 1));
     }
     if b < 0x80 {
-        return None;
+        return (b == b':' && !text.as_bytes()[i + 1..].starts_with(b"//")).then_some((TC_MID_LETTER, 1));
     }
     let c = text[i..].chars().next().expect("char boundary");
     let (w, _) = other_cat(c)?;
@@ -590,11 +592,13 @@ fn token_class(text: &str, i: usize) -> Option<(u8, usize)> {
     Some((class, c.len_utf8()))
 }
 
-/// The tokens of everyday text without URLs or e-mail addresses, with their ranges and
-/// shapes exactly as `tokenize` gives them, in one pass and without sentences: calls
-/// `token(start, end, shape)` for each token in order. Returns `false` (the caller must
-/// tokenize instead, and ignore the tokens given so far) on a character outside the
-/// fast alphabet and on `_`. The caller checks for URLs and e-mail addresses.
+/// The tokens of everyday text, with their ranges and shapes exactly as `tokenize`
+/// gives them, in one pass and without sentences: calls `token(start, end, shape)` for
+/// each token in order. Returns `false` (the caller must tokenize instead, and ignore
+/// the tokens given so far) on a character outside the fast alphabet, on `_`, and where
+/// `tokenize` might find a URL or an e-mail address: at any `@` or `://`, and at `www`
+/// (any case) after anything but a letter or digit (`tokenize` drops a URL that follows
+/// one), which is where a run of letters starts.
 ///
 /// Why it is exact: on these characters a word segment of UAX #29 is a single character,
 /// a run of spaces (or CR LF), or a run of letters and digits that a mark joins
@@ -621,6 +625,9 @@ pub(crate) fn scan_tokens(text: &str, mut token: impl FnMut(usize, usize, TokenS
             _ => (class, 1),
         };
         if class & TC_ALNUM != 0 {
+            if www_at(bytes, i) {
+                return false;
+            }
             let Some((end, letters)) = scan_word(text, i + len, class) else { return false };
             token(i, end, if letters { TokenShape::Word } else { TokenShape::Number });
             i = end;
@@ -680,7 +687,17 @@ fn scan_word(text: &str, mut i: usize, first: u8) -> Option<(usize, bool)> {
         } else {
             return Some((i, seen & TC_LETTER != 0));
         }
+        // A run of letters after a mark: `www` here may start a URL.
+        if www_at(bytes, i) {
+            return None;
+        }
     }
+}
+
+/// `bytes[i..]` starts with `www` in any case.
+#[inline]
+fn www_at(bytes: &[u8], i: usize) -> bool {
+    bytes[i] | 0x20 == b'w' && bytes.get(i..i + 3).is_some_and(|r| r.eq_ignore_ascii_case(b"www"))
 }
 
 // ---------------------------------------------------------------------------------

@@ -137,13 +137,10 @@ pub fn tokenize_units(text: &str, out: &mut Tokens) -> bool {
 /// Only the tokens of `text` (no units, no sentence list, and every token's `sentence`
 /// is 0): all that whole-token (glob) matching needs. `false` (and `out.tokens`
 /// unspecified) when the text needs the full tokenizer: characters outside the fast
-/// alphabet, `_`, or a possible URL / e-mail address. The tokens' ranges and kinds are
-/// those of `tokenize`.
+/// alphabet, `_`, or a possible URL / e-mail address (checked by the scan itself, which
+/// sees every byte anyway). The tokens' ranges and kinds are those of `tokenize`.
 pub fn tokenize_tokens_only(text: &str, out: &mut Tokens) -> bool {
     clear(out);
-    if memchr_any(text.as_bytes()) {
-        return false;
-    }
     let tokens = &mut out.tokens;
     segment::scan_tokens(text, |start, end, shape| {
         let kind = match shape {
@@ -605,6 +602,21 @@ mod tests {
         for t in ["snake_case", "a_", "https://www.nav.no/bolig", "post@nav.no", "www.bolig.no", "smil 😀 bolig", "Україна", "×"] {
             assert!(!tokens_only_agree(t), "{t:?} needs the full tokenizer");
         }
+        // Possible URLs: declined exactly where `tokenize` may find one.
+        for t in ["a@", "x://", "WwW", "(www", "a-www", "a.www", "a’www", "a+-www", "1,www"] {
+            assert!(!tokens_only_agree(t), "{t:?} needs the full tokenizer");
+        }
+        for t in ["awwwb", "http:/x", "nav:no", "a:b", "ww w", "wwå", "3www"] {
+            assert!(tokens_only_agree(t), "{t:?} should take the tokens-only path");
+        }
+    }
+
+    fn url_alphabet() -> impl Strategy<Value = String> {
+        let pieces: Vec<&str> = vec![
+            "www", "WwW", "w", "W", "http", "https", "://", ":", "/", "//", "@", ".", "no", "nav", "a", "3", "æ", "-", "+", " ", "’", "'", ",",
+            "(", ")", "«", "?", "!", "%", "\n",
+        ];
+        proptest::collection::vec(proptest::sample::select(pieces), 0..16).prop_map(|v| v.concat())
     }
 
     proptest::proptest! {
@@ -624,6 +636,13 @@ mod tests {
         ) {
             let url = memchr_any(text.as_bytes());
             proptest::prop_assert!(tokens_only_agree(&text) || url, "{:?} should take the tokens-only path", text);
+        }
+
+        /// URL and e-mail look-alikes: the scan declines or agrees with `tokenize`, whose
+        /// tokens then hold no URL or e-mail address.
+        #[test]
+        fn tokens_only_agree_or_decline_on_url_like_text(text in url_alphabet()) {
+            tokens_only_agree(&text);
         }
 
         #[test]
