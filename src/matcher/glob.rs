@@ -717,6 +717,9 @@ mod tests {
             "tolkinga",
             "https://www.nav.no/x",
             "😀",
+            // Longer than the memo's short keys (16 bytes).
+            "boligmangelproblemet",
+            "Kommuneboligmangelen",
         ];
         let mut seed = 7u64;
         let mut tokens = Tokens::default();
@@ -765,6 +768,50 @@ mod tests {
             want.sort_unstable();
             assert_eq!(got, want, "{text}");
         }
+    }
+
+    /// The short-token table finds exactly the keys put in, told apart by every byte and
+    /// by length (`"a"` and `"a\0"` pad to the same words), also where fewer than 16
+    /// bytes follow the token, and across growth.
+    #[test]
+    fn short_table_keys_are_exact() {
+        let words: String = (0..300).map(|i| format!("ord{i} ")).collect();
+        let text = format!("{words}tolk tolke a a\0 abcdefghijklmnop abcdefghijklmnoq æøå Tolk tolk");
+        let text = text.as_str();
+        let b = text.as_bytes();
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        for (i, _) in text.match_indices(' ').chain([(text.len(), "")]) {
+            spans.push((start, i));
+            start = i + 1;
+        }
+        // Every substring of up to 16 bytes at every char boundary, as keys.
+        let mut table = ShortTable::default();
+        let mut reference: std::collections::HashMap<&[u8], u32> = Default::default();
+        for from in (0..b.len()).filter(|&i| text.is_char_boundary(i)) {
+            for to in (from + 1..=(from + SHORT_MAX).min(b.len())).filter(|&i| text.is_char_boundary(i)) {
+                let (lo, hi) = ShortTable::key(b, from, to);
+                let next = reference.len() as u32;
+                let id = *reference.entry(&b[from..to]).or_insert(next);
+                match table.get(lo, hi, to - from) {
+                    Some((got, n)) => assert_eq!((got, n), (id, 7), "{:?}", &text[from..to]),
+                    None => {
+                        assert_eq!(id, next, "{:?} was put in before", &text[from..to]);
+                        table.insert(lo, hi, to - from, id, 7);
+                    }
+                }
+            }
+        }
+        assert!(reference.len() > 4096, "the table grew twice");
+        assert_eq!(table.len, reference.len());
+        // The last token has fewer than 16 bytes after its start.
+        let (from, to) = *spans.last().unwrap();
+        let (lo, hi) = ShortTable::key(b, from, to);
+        assert_eq!(table.get(lo, hi, to - from), Some((reference[&b[from..to]], 7)));
+        let (lo, hi) = ShortTable::key(b"tolkx", 0, 4);
+        assert_eq!(table.get(lo, hi, 4), Some((reference[&b"tolk"[..]], 7)));
+        let (lo, hi) = ShortTable::key(b"tolx", 0, 4);
+        assert_eq!(table.get(lo, hi, 4), None);
     }
 
     #[test]
