@@ -563,7 +563,8 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
         #[test]
         fn units_only_agree_on_random_text(text in words_alphabet()) {
-            proptest::prop_assert!(units_agree(&text), "{:?} should take the units-only path", text);
+            // The alphabet has `:` and `/`, so `://` (a possible URL) can occur.
+            proptest::prop_assert!(units_agree(&text) || memchr_any(text.as_bytes()), "{:?} should take the units-only path", text);
         }
 
         #[test]
