@@ -242,9 +242,7 @@ impl GlobMatcher {
                         file: rule.file.clone(),
                         line: rule.line,
                         rule: Some(rule.source.clone()),
-                        message:
-                            "a glob pattern cannot be mixed with tema patterns or gaps in one rule"
-                                .into(),
+                        message: "a glob pattern cannot be mixed with tema patterns or gaps in one rule".into(),
                     });
                     break;
                 };
@@ -262,11 +260,7 @@ impl GlobMatcher {
                 gsteps.push(set);
             }
             if gsteps.len() == steps.len() {
-                m.rules.push(GlobRule {
-                    rule: ri as u32,
-                    except: rule.kind == RuleKind::Except,
-                    steps: gsteps,
-                });
+                m.rules.push(GlobRule { rule: ri as u32, except: rule.kind == RuleKind::Except, steps: gsteps });
             }
         }
         if !errors.is_empty() {
@@ -303,11 +297,7 @@ impl GlobMatcher {
                 .match_kind(MatchKind::Standard)
                 .kind(Some(AhoCorasickKind::DFA))
                 .build(&piece_texts)
-                .or_else(|_| {
-                    AhoCorasick::builder()
-                        .match_kind(MatchKind::Standard)
-                        .build(&piece_texts)
-                })
+                .or_else(|_| AhoCorasick::builder().match_kind(MatchKind::Standard).build(&piece_texts))
                 .map_err(|e| {
                     LexiconErrors(vec![LexiconError {
                         file: lexicon.name.clone(),
@@ -380,10 +370,7 @@ impl GlobMatcher {
         let toks = &tokens.tokens;
         let has = |tok: usize, set: &[GlobId]| {
             let from = hits.partition_point(|h| (h.0 as usize) < tok);
-            hits[from..]
-                .iter()
-                .take_while(|h| h.0 as usize == tok)
-                .any(|h| set.binary_search(&h.1).is_ok())
+            hits[from..].iter().take_while(|h| h.0 as usize == tok).any(|h| set.binary_search(&h.1).is_ok())
         };
         for &(ti, g) in hits.iter() {
             for &r in &self.by_first[g as usize] {
@@ -395,12 +382,7 @@ impl GlobMatcher {
                     end < toks.len() && has(end, set)
                 });
                 if matched {
-                    let hit = RawHit {
-                        rule: rule.rule,
-                        start: toks[start].start,
-                        end: toks[end].end,
-                        fuzzy: false,
-                    };
+                    let hit = RawHit { rule: rule.rule, start: toks[start].start, end: toks[end].end, fuzzy: false };
                     if rule.except {
                         out.excepts.push(hit);
                     } else {
@@ -428,8 +410,7 @@ impl GlobMatcher {
         let from = out.len();
         let bytes = folded.as_bytes();
         self.forward.walk(bytes.iter().copied(), |g| out.push(g));
-        self.backward
-            .walk(bytes.iter().rev().copied(), |g| out.push(g));
+        self.backward.walk(bytes.iter().rev().copied(), |g| out.push(g));
         let anchored = out.len();
         if let Some(ac) = &self.ac {
             let len = folded.len();
@@ -584,10 +565,7 @@ fn split_glob(glob: &str) -> Option<(&str, Check)> {
             return Some((core, check));
         }
     }
-    let longest = glob
-        .split(wild)
-        .max_by_key(|p| p.len())
-        .filter(|p| !p.is_empty())?;
+    let longest = glob.split(wild).max_by_key(|p| p.len()).filter(|p| !p.is_empty())?;
     Some((longest, Check::Full))
 }
 
@@ -625,11 +603,7 @@ mod tests {
         assert!(glob_match("bolig*", "bolig") && glob_match("bolig*", "boligmangel"));
         assert!(glob_match("*bolig", "kommunebolig") && !glob_match("*bolig", "boligen"));
         assert!(glob_match("*tolk*", "skjermtolkene") && glob_match("*tolk*", "tolk"));
-        assert!(
-            glob_match("kvalifisert*", "kvalifisert")
-                && glob_match("t?lk", "tolk")
-                && !glob_match("t?lk", "tlk")
-        );
+        assert!(glob_match("kvalifisert*", "kvalifisert") && glob_match("t?lk", "tolk") && !glob_match("t?lk", "tlk"));
         assert!(glob_match("a*b*c", "axxbyyc") && !glob_match("a*b*c", "axxbyy"));
         assert!(glob_match("*", "") && glob_match("*", "x") && !glob_match("?", ""));
         assert!(glob_match("nav-*", "nav-kontoret") && !glob_match("nav-*", "navkontoret"));
@@ -668,21 +642,9 @@ mod tests {
         let rules: Vec<Rule> = globs
             .iter()
             .enumerate()
-            .map(|(i, g)| Rule {
-                theme: 0,
-                kind: RuleKind::Term,
-                source: g.to_string(),
-                pattern: parse_glob(g).unwrap(),
-                file: "t".into(),
-                line: i + 1,
-            })
+            .map(|(i, g)| Rule { theme: 0, kind: RuleKind::Term, source: g.to_string(), pattern: parse_glob(g).unwrap(), file: "t".into(), line: i + 1 })
             .collect();
-        let lex = Lexicon {
-            name: "t".into(),
-            version: "0".into(),
-            themes: vec![imported_theme("t", "t", 1, "test")],
-            rules: rules.clone(),
-        };
+        let lex = Lexicon { name: "t".into(), version: "0".into(), themes: vec![imported_theme("t", "t", 1, "test")], rules: rules.clone() };
         let m = Matcher::compile(lex).unwrap();
         let words = [
             "bolig",
@@ -726,42 +688,22 @@ mod tests {
         for _ in 0..400 {
             let mut text = String::new();
             for _ in 0..12 {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 text.push_str(words[(seed >> 33) as usize % words.len()]);
                 text.push(' ');
             }
-            let mut got: Vec<(u32, usize, usize)> = m
-                .find(&text)
-                .terms
-                .iter()
-                .map(|h| (h.rule, h.start, h.end))
-                .collect();
+            let mut got: Vec<(u32, usize, usize)> = m.find(&text).terms.iter().map(|h| (h.rule, h.start, h.end)).collect();
             got.sort_unstable();
             got.dedup();
             tokenize(&text, &mut tokens);
-            let folded: Vec<String> = tokens
-                .tokens
-                .iter()
-                .map(|t| fold(&text[t.start..t.end]))
-                .collect();
+            let folded: Vec<String> = tokens.tokens.iter().map(|t| fold(&text[t.start..t.end])).collect();
             let mut want = Vec::new();
             for (ri, r) in rules.iter().enumerate() {
                 let steps: Vec<String> = r.source.split_whitespace().map(fold).collect();
                 for start in 0..folded.len() {
-                    if start + steps.len() <= folded.len()
-                        && steps
-                            .iter()
-                            .enumerate()
-                            .all(|(k, g)| glob_match(g, &folded[start + k]))
-                    {
+                    if start + steps.len() <= folded.len() && steps.iter().enumerate().all(|(k, g)| glob_match(g, &folded[start + k])) {
                         let last = start + steps.len() - 1;
-                        want.push((
-                            ri as u32,
-                            tokens.tokens[start].start,
-                            tokens.tokens[last].end,
-                        ));
+                        want.push((ri as u32, tokens.tokens[start].start, tokens.tokens[last].end));
                     }
                 }
             }
