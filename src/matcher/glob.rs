@@ -82,19 +82,126 @@ struct Scratch {
     memo: TokenMemo,
 }
 
-/// Per-thread memo: original token text -> the globs it matches (`ids[start..end]`,
-/// sorted). Answers repeat their tokens, so most tokens cost one hash lookup instead of
+/// Per-thread memo: original token text -> the globs it matches (`ids[from..to]`,
+/// sorted). Answers repeat their tokens, so most tokens cost one table lookup instead of
 /// a fold, two trie walks and an automaton run. It holds only tokens of the input and
 /// starts afresh past `MEMO_MAX` entries.
 #[derive(Default)]
 struct TokenMemo {
-    map: HashMap<Box<str>, (u32, u32)>,
+    /// Tokens of up to 16 bytes (nearly all): the bytes are the key, compared as two
+    /// words, without hashing a string or allocating one.
+    short: ShortTable,
+    long: HashMap<Box<str>, (u32, u32)>,
     ids: Vec<GlobId>,
     /// `GlobMatcher::id` the entries belong to.
     owner: u64,
 }
 
+impl TokenMemo {
+    fn len(&self) -> usize {
+        self.short.len + self.long.len()
+    }
+
+    fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+        self.ids.clear();
+    }
+}
+
 const MEMO_MAX: usize = 50_000;
+
+/// An open-addressing hash table (linear probing) keyed by a short byte string held in
+/// two little-endian words, zero-padded, plus its length.
+#[derive(Default)]
+struct ShortTable {
+    slots: Vec<ShortSlot>,
+    len: usize,
+}
+
+#[derive(Clone, Copy, Default)]
+struct ShortSlot {
+    lo: u64,
+    hi: u64,
+    from: u32,
+    /// Number of globs (`ids[from..from + n]`).
+    n: u32,
+    /// Key length in bytes; 0 marks a free slot (tokens are never empty).
+    len: u32,
+}
+
+/// Longest token (bytes) `ShortTable` keys.
+const SHORT_MAX: usize = 16;
+
+impl ShortTable {
+    fn clear(&mut self) {
+        self.slots.iter_mut().for_each(|s| s.len = 0);
+        self.len = 0;
+    }
+
+    /// The key of `bytes[start..end]` (at most `SHORT_MAX` bytes).
+    #[inline]
+    fn key(bytes: &[u8], start: usize, end: usize) -> (u64, u64) {
+        let len = end - start;
+        let word = match bytes.get(start..start + SHORT_MAX) {
+            Some(b) => u128::from_le_bytes(b.try_into().expect("16 bytes")),
+            None => {
+                let mut buf = [0u8; SHORT_MAX];
+                buf[..len].copy_from_slice(&bytes[start..end]);
+                u128::from_le_bytes(buf)
+            }
+        };
+        // Only the token's bytes.
+        let word = if len == SHORT_MAX { word } else { word & ((1u128 << (8 * len)) - 1) };
+        (word as u64, (word >> 64) as u64)
+    }
+
+    #[inline]
+    fn slot_of(&self, lo: u64, hi: u64, len: usize) -> usize {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let h = (lo.wrapping_mul(K).rotate_left(29) ^ hi ^ len as u64).wrapping_mul(K);
+        (h >> 32) as usize & (self.slots.len() - 1)
+    }
+
+    /// The globs (`from`, count) of the token with this key, if known.
+    #[inline]
+    fn get(&self, lo: u64, hi: u64, len: usize) -> Option<(u32, u32)> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot_of(lo, hi, len);
+        loop {
+            let s = &self.slots[i];
+            if s.len == 0 {
+                return None;
+            }
+            if s.lo == lo && s.hi == hi && s.len as usize == len {
+                return Some((s.from, s.n));
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds a key that is not in the table.
+    fn insert(&mut self, lo: u64, hi: u64, len: usize, from: u32, n: u32) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let size = (self.slots.len() * 2).max(4096);
+            let old = std::mem::replace(&mut self.slots, vec![ShortSlot::default(); size]);
+            self.len = 0;
+            for s in old.into_iter().filter(|s| s.len != 0) {
+                self.insert(s.lo, s.hi, s.len as usize, s.from, s.n);
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot_of(lo, hi, len);
+        while self.slots[i].len != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = ShortSlot { lo, hi, from, n, len: len as u32 };
+        self.len += 1;
+    }
+}
 
 /// Source of `GlobMatcher::id`; 0 stays with the empty matcher, which never matches.
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -135,9 +242,7 @@ impl GlobMatcher {
                         file: rule.file.clone(),
                         line: rule.line,
                         rule: Some(rule.source.clone()),
-                        message:
-                            "a glob pattern cannot be mixed with tema patterns or gaps in one rule"
-                                .into(),
+                        message: "a glob pattern cannot be mixed with tema patterns or gaps in one rule".into(),
                     });
                     break;
                 };
@@ -155,11 +260,7 @@ impl GlobMatcher {
                 gsteps.push(set);
             }
             if gsteps.len() == steps.len() {
-                m.rules.push(GlobRule {
-                    rule: ri as u32,
-                    except: rule.kind == RuleKind::Except,
-                    steps: gsteps,
-                });
+                m.rules.push(GlobRule { rule: ri as u32, except: rule.kind == RuleKind::Except, steps: gsteps });
             }
         }
         if !errors.is_empty() {
@@ -196,11 +297,7 @@ impl GlobMatcher {
                 .match_kind(MatchKind::Standard)
                 .kind(Some(AhoCorasickKind::DFA))
                 .build(&piece_texts)
-                .or_else(|_| {
-                    AhoCorasick::builder()
-                        .match_kind(MatchKind::Standard)
-                        .build(&piece_texts)
-                })
+                .or_else(|_| AhoCorasick::builder().match_kind(MatchKind::Standard).build(&piece_texts))
                 .map_err(|e| {
                     LexiconErrors(vec![LexiconError {
                         file: lexicon.name.clone(),
@@ -236,39 +333,44 @@ impl GlobMatcher {
     fn find_with(&self, text: &str, tokens: &Tokens, s: &mut Scratch, out: &mut RawMatches) {
         let Scratch { folded, hits, memo } = s;
         hits.clear();
-        if memo.owner != self.id || memo.map.len() >= MEMO_MAX {
-            memo.map.clear();
-            memo.ids.clear();
+        if memo.owner != self.id || memo.len() >= MEMO_MAX {
+            memo.clear();
             memo.owner = self.id;
         }
+        let bytes = text.as_bytes();
         for (ti, t) in tokens.tokens.iter().enumerate() {
-            let original = &text[t.start..t.end];
-            let (from, to) = match memo.map.get(original) {
-                Some(&range) => range,
-                None => {
-                    let from = memo.ids.len();
-                    folded.clear();
-                    fold_into(original, folded);
-                    self.token_globs(folded, &mut memo.ids);
-                    let range = (from as u32, memo.ids.len() as u32);
-                    memo.map.insert(original.into(), range);
-                    range
+            let (from, n) = if t.end - t.start <= SHORT_MAX {
+                let (lo, hi) = ShortTable::key(bytes, t.start, t.end);
+                match memo.short.get(lo, hi, t.end - t.start) {
+                    Some(entry) => entry,
+                    None => {
+                        let (from, to) = self.memo_miss(&text[t.start..t.end], folded, &mut memo.ids);
+                        memo.short.insert(lo, hi, t.end - t.start, from, to - from);
+                        (from, to - from)
+                    }
                 }
+            } else {
+                let original = &text[t.start..t.end];
+                let (from, to) = match memo.long.get(original) {
+                    Some(&range) => range,
+                    None => {
+                        let range = self.memo_miss(original, folded, &mut memo.ids);
+                        memo.long.insert(original.into(), range);
+                        range
+                    }
+                };
+                (from, to - from)
             };
-            hits.extend(
-                memo.ids[from as usize..to as usize]
-                    .iter()
-                    .map(|&g| (ti as u32, g)),
-            );
+            if n != 0 {
+                let ids = &memo.ids[from as usize..from as usize + n as usize];
+                hits.extend(ids.iter().map(|&g| (ti as u32, g)));
+            }
         }
 
         let toks = &tokens.tokens;
         let has = |tok: usize, set: &[GlobId]| {
             let from = hits.partition_point(|h| (h.0 as usize) < tok);
-            hits[from..]
-                .iter()
-                .take_while(|h| h.0 as usize == tok)
-                .any(|h| set.binary_search(&h.1).is_ok())
+            hits[from..].iter().take_while(|h| h.0 as usize == tok).any(|h| set.binary_search(&h.1).is_ok())
         };
         for &(ti, g) in hits.iter() {
             for &r in &self.by_first[g as usize] {
@@ -280,12 +382,7 @@ impl GlobMatcher {
                     end < toks.len() && has(end, set)
                 });
                 if matched {
-                    let hit = RawHit {
-                        rule: rule.rule,
-                        start: toks[start].start,
-                        end: toks[end].end,
-                        fuzzy: false,
-                    };
+                    let hit = RawHit { rule: rule.rule, start: toks[start].start, end: toks[end].end, fuzzy: false };
                     if rule.except {
                         out.excepts.push(hit);
                     } else {
@@ -298,13 +395,22 @@ impl GlobMatcher {
 }
 
 impl GlobMatcher {
+    /// Appends the globs that match the token `original` to `ids`; returns their range.
+    #[cold]
+    fn memo_miss(&self, original: &str, folded: &mut String, ids: &mut Vec<GlobId>) -> (u32, u32) {
+        let from = ids.len() as u32;
+        folded.clear();
+        fold_into(original, folded);
+        self.token_globs(folded, ids);
+        (from, ids.len() as u32)
+    }
+
     /// Appends every glob that matches the folded token, sorted, each once.
     fn token_globs(&self, folded: &str, out: &mut Vec<GlobId>) {
         let from = out.len();
         let bytes = folded.as_bytes();
         self.forward.walk(bytes.iter().copied(), |g| out.push(g));
-        self.backward
-            .walk(bytes.iter().rev().copied(), |g| out.push(g));
+        self.backward.walk(bytes.iter().rev().copied(), |g| out.push(g));
         let anchored = out.len();
         if let Some(ac) = &self.ac {
             let len = folded.len();
@@ -459,10 +565,7 @@ fn split_glob(glob: &str) -> Option<(&str, Check)> {
             return Some((core, check));
         }
     }
-    let longest = glob
-        .split(wild)
-        .max_by_key(|p| p.len())
-        .filter(|p| !p.is_empty())?;
+    let longest = glob.split(wild).max_by_key(|p| p.len()).filter(|p| !p.is_empty())?;
     Some((longest, Check::Full))
 }
 
@@ -500,11 +603,7 @@ mod tests {
         assert!(glob_match("bolig*", "bolig") && glob_match("bolig*", "boligmangel"));
         assert!(glob_match("*bolig", "kommunebolig") && !glob_match("*bolig", "boligen"));
         assert!(glob_match("*tolk*", "skjermtolkene") && glob_match("*tolk*", "tolk"));
-        assert!(
-            glob_match("kvalifisert*", "kvalifisert")
-                && glob_match("t?lk", "tolk")
-                && !glob_match("t?lk", "tlk")
-        );
+        assert!(glob_match("kvalifisert*", "kvalifisert") && glob_match("t?lk", "tolk") && !glob_match("t?lk", "tlk"));
         assert!(glob_match("a*b*c", "axxbyyc") && !glob_match("a*b*c", "axxbyy"));
         assert!(glob_match("*", "") && glob_match("*", "x") && !glob_match("?", ""));
         assert!(glob_match("nav-*", "nav-kontoret") && !glob_match("nav-*", "navkontoret"));
@@ -543,21 +642,9 @@ mod tests {
         let rules: Vec<Rule> = globs
             .iter()
             .enumerate()
-            .map(|(i, g)| Rule {
-                theme: 0,
-                kind: RuleKind::Term,
-                source: g.to_string(),
-                pattern: parse_glob(g).unwrap(),
-                file: "t".into(),
-                line: i + 1,
-            })
+            .map(|(i, g)| Rule { theme: 0, kind: RuleKind::Term, source: g.to_string(), pattern: parse_glob(g).unwrap(), file: "t".into(), line: i + 1 })
             .collect();
-        let lex = Lexicon {
-            name: "t".into(),
-            version: "0".into(),
-            themes: vec![imported_theme("t", "t", 1, "test")],
-            rules: rules.clone(),
-        };
+        let lex = Lexicon { name: "t".into(), version: "0".into(), themes: vec![imported_theme("t", "t", 1, "test")], rules: rules.clone() };
         let m = Matcher::compile(lex).unwrap();
         let words = [
             "bolig",
@@ -592,54 +679,81 @@ mod tests {
             "tolkinga",
             "https://www.nav.no/x",
             "😀",
+            // Longer than the memo's short keys (16 bytes).
+            "boligmangelproblemet",
+            "Kommuneboligmangelen",
         ];
         let mut seed = 7u64;
         let mut tokens = Tokens::default();
         for _ in 0..400 {
             let mut text = String::new();
             for _ in 0..12 {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 text.push_str(words[(seed >> 33) as usize % words.len()]);
                 text.push(' ');
             }
-            let mut got: Vec<(u32, usize, usize)> = m
-                .find(&text)
-                .terms
-                .iter()
-                .map(|h| (h.rule, h.start, h.end))
-                .collect();
+            let mut got: Vec<(u32, usize, usize)> = m.find(&text).terms.iter().map(|h| (h.rule, h.start, h.end)).collect();
             got.sort_unstable();
             got.dedup();
             tokenize(&text, &mut tokens);
-            let folded: Vec<String> = tokens
-                .tokens
-                .iter()
-                .map(|t| fold(&text[t.start..t.end]))
-                .collect();
+            let folded: Vec<String> = tokens.tokens.iter().map(|t| fold(&text[t.start..t.end])).collect();
             let mut want = Vec::new();
             for (ri, r) in rules.iter().enumerate() {
                 let steps: Vec<String> = r.source.split_whitespace().map(fold).collect();
                 for start in 0..folded.len() {
-                    if start + steps.len() <= folded.len()
-                        && steps
-                            .iter()
-                            .enumerate()
-                            .all(|(k, g)| glob_match(g, &folded[start + k]))
-                    {
+                    if start + steps.len() <= folded.len() && steps.iter().enumerate().all(|(k, g)| glob_match(g, &folded[start + k])) {
                         let last = start + steps.len() - 1;
-                        want.push((
-                            ri as u32,
-                            tokens.tokens[start].start,
-                            tokens.tokens[last].end,
-                        ));
+                        want.push((ri as u32, tokens.tokens[start].start, tokens.tokens[last].end));
                     }
                 }
             }
             want.sort_unstable();
             assert_eq!(got, want, "{text}");
         }
+    }
+
+    /// The short-token table finds exactly the keys put in, told apart by every byte and
+    /// by length (`"a"` and `"a\0"` pad to the same words), also where fewer than 16
+    /// bytes follow the token, and across growth.
+    #[test]
+    fn short_table_keys_are_exact() {
+        let words: String = (0..300).map(|i| format!("ord{i} ")).collect();
+        let text = format!("{words}tolk tolke a a\0 abcdefghijklmnop abcdefghijklmnoq æøå Tolk tolk");
+        let text = text.as_str();
+        let b = text.as_bytes();
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        for (i, _) in text.match_indices(' ').chain([(text.len(), "")]) {
+            spans.push((start, i));
+            start = i + 1;
+        }
+        // Every substring of up to 16 bytes at every char boundary, as keys.
+        let mut table = ShortTable::default();
+        let mut reference: std::collections::HashMap<&[u8], u32> = Default::default();
+        for from in (0..b.len()).filter(|&i| text.is_char_boundary(i)) {
+            for to in (from + 1..=(from + SHORT_MAX).min(b.len())).filter(|&i| text.is_char_boundary(i)) {
+                let (lo, hi) = ShortTable::key(b, from, to);
+                let next = reference.len() as u32;
+                let id = *reference.entry(&b[from..to]).or_insert(next);
+                match table.get(lo, hi, to - from) {
+                    Some((got, n)) => assert_eq!((got, n), (id, 7), "{:?}", &text[from..to]),
+                    None => {
+                        assert_eq!(id, next, "{:?} was put in before", &text[from..to]);
+                        table.insert(lo, hi, to - from, id, 7);
+                    }
+                }
+            }
+        }
+        assert!(reference.len() > 4096, "the table grew twice");
+        assert_eq!(table.len, reference.len());
+        // The last token has fewer than 16 bytes after its start.
+        let (from, to) = *spans.last().unwrap();
+        let (lo, hi) = ShortTable::key(b, from, to);
+        assert_eq!(table.get(lo, hi, to - from), Some((reference[&b[from..to]], 7)));
+        let (lo, hi) = ShortTable::key(b"tolkx", 0, 4);
+        assert_eq!(table.get(lo, hi, 4), Some((reference[&b"tolk"[..]], 7)));
+        let (lo, hi) = ShortTable::key(b"tolx", 0, 4);
+        assert_eq!(table.get(lo, hi, 4), None);
     }
 
     #[test]

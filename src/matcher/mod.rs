@@ -18,6 +18,7 @@ pub mod glob;
 mod regex_guard;
 
 use crate::lexicon::{ElemKind, Lexicon, Pattern, RuleKind, Step};
+use crate::text::tokenize::tokenize_tokens_only;
 use crate::text::{fold_units, tokenize, tokenize_units, tokenize_without_units, Tokens};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
@@ -396,8 +397,11 @@ impl Matcher {
         let mut guard_bits = 0u64;
         if self.units_match_nothing {
             // Only glob (imported) rules: they compare whole tokens, so units are not
-            // even split out, let alone folded and looked up.
-            tokenize_without_units(text, tokens);
+            // even split out, let alone folded and looked up; most answers get their
+            // tokens from one cheap scan.
+            if !tokenize_tokens_only(text, tokens) {
+                tokenize_without_units(text, tokens);
+            }
         } else {
             // Without glob rules only units (and which sentence each is in) matter; most
             // answers get them from one cheap scan.

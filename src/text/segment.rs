@@ -514,6 +514,193 @@ fn gap_has_break(text: &str, prev_last: usize, next: usize, cats: &mut Vec<CharC
 }
 
 // ---------------------------------------------------------------------------------
+// Tokens only: what whole-token (glob) matching needs.
+
+/// What a token scanned by [`scan_tokens`] is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TokenShape {
+    /// Letters and digits (with inner marks and hyphens), at least one letter.
+    Word,
+    /// The same without any letter.
+    Number,
+    /// One character that is neither a letter, a digit nor a space.
+    Symbol,
+}
+
+/// Classes of a character for [`scan_tokens`], as bits.
+const TC_LETTER: u8 = 1;
+const TC_DIGIT: u8 = 2;
+const TC_ALNUM: u8 = TC_LETTER | TC_DIGIT;
+const TC_SPACE: u8 = 4;
+/// Joins two letters (UAX #29 WB6/WB7: MidLetter, MidNumLet, Single_Quote).
+const TC_MID_LETTER: u8 = 8;
+/// Joins two digits (WB11/WB12: MidNum, MidNumLet, Single_Quote).
+const TC_MID_NUM: u8 = 16;
+const TC_HYPHEN: u8 = 32;
+const TC_PLUS: u8 = 64;
+/// In `BYTE_TOKEN_CLASS` only: look closer (`token_class`). A non-ASCII lead byte
+/// (decode the character); `:` (`://` may start a URL); `@` (e-mail addresses) and `_`
+/// (ExtendNumLet: UAX #29 joins it to letters and `tokenize` keeps such a segment
+/// whole), which the scan leaves to the full tokenizer.
+const TC_SLOW: u8 = 128;
+
+const fn token_class_of(w: Wb) -> u8 {
+    match w {
+        Wb::ALetter => TC_LETTER,
+        Wb::Numeric => TC_DIGIT,
+        Wb::MidLetter => TC_MID_LETTER,
+        Wb::MidNum => TC_MID_NUM,
+        Wb::MidNumLet | Wb::SingleQuote => TC_MID_LETTER | TC_MID_NUM,
+        Wb::ExtendNumLet => TC_SLOW,
+        _ => 0,
+    }
+}
+
+/// [`scan_tokens`] class of each byte, from the same properties as [`segment`]; spaces
+/// are the characters `tokenize` treats as space (Rust's `char::is_whitespace`).
+const BYTE_TOKEN_CLASS: [u8; 256] = {
+    let mut t = [TC_SLOW; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => TC_SPACE,
+            b'-' => TC_HYPHEN,
+            b'+' => TC_PLUS,
+            b':' | b'@' => TC_SLOW,
+            c => token_class_of(ASCII[c as usize].0),
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The class (never `TC_SLOW`) and length of the character at byte `i`; `None` for
+/// `_`, `@`, `://` and outside the fast alphabet.
+#[inline]
+fn token_class(text: &str, i: usize) -> Option<(u8, usize)> {
+    let b = text.as_bytes()[i];
+    let class = BYTE_TOKEN_CLASS[b as usize];
+    if class != TC_SLOW {
+        return Some((class, 1));
+    }
+    if b < 0x80 {
+        return (b == b':' && !text.as_bytes()[i + 1..].starts_with(b"//")).then_some((TC_MID_LETTER, 1));
+    }
+    let c = text[i..].chars().next().expect("char boundary");
+    let (w, _) = other_cat(c)?;
+    let class = if c == '\u{A0}' { TC_SPACE } else { token_class_of(w) };
+    Some((class, c.len_utf8()))
+}
+
+/// The tokens of everyday text, with their ranges and shapes exactly as `tokenize`
+/// gives them, in one pass and without sentences: calls `token(start, end, shape)` for
+/// each token in order. Returns `false` (the caller must tokenize instead, and ignore
+/// the tokens given so far) on a character outside the fast alphabet, on `_`, and where
+/// `tokenize` might find a URL or an e-mail address: at any `@` or `://`, and at `www`
+/// (any case) after anything but a letter or digit (`tokenize` drops a URL that follows
+/// one), which is where a run of letters starts.
+///
+/// Why it is exact: on these characters a word segment of UAX #29 is a single character,
+/// a run of spaces (or CR LF), or a run of letters and digits that a mark joins
+/// (`f.eks`, `NAV's`, `1.000,50`: WB6/7, WB11/12), and `tokenize` makes one token of
+/// such runs joined by `-` or `+-` (`LHBT+-personer`), one symbol token of every other
+/// character but a space. Word segments are split inside each sentence, but no sentence
+/// break falls inside such a run: a break needs a terminator right before it, and the
+/// only terminator that joins (`.`) sits between two letters (SB7, SB8: no break, since
+/// every letter here is upper or lower case) or two digits (SB6).
+pub(crate) fn scan_tokens(text: &str, mut token: impl FnMut(usize, usize, TokenShape)) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let class = BYTE_TOKEN_CLASS[b as usize];
+        let (class, len) = match class {
+            TC_SPACE => {
+                i += 1;
+                continue;
+            }
+            TC_SLOW => match token_class(text, i) {
+                Some(c) => c,
+                None => return false,
+            },
+            _ => (class, 1),
+        };
+        if class & TC_ALNUM != 0 {
+            if www_at(bytes, i) {
+                return false;
+            }
+            let Some((end, letters)) = scan_word(text, i + len, class) else { return false };
+            token(i, end, if letters { TokenShape::Word } else { TokenShape::Number });
+            i = end;
+            continue;
+        }
+        if class != TC_SPACE {
+            token(i, i + len, TokenShape::Symbol);
+        }
+        i += len;
+    }
+    true
+}
+
+/// The end of the word token whose first character (class `first`, a letter or a
+/// digit) ends at byte `i`, and whether it holds a letter; `None` if the text needs
+/// the full tokenizer.
+#[inline]
+fn scan_word(text: &str, mut i: usize, first: u8) -> Option<(usize, bool)> {
+    let bytes = text.as_bytes();
+    let alnum_at = |i: usize| -> Option<u8> {
+        if i >= bytes.len() {
+            return Some(0);
+        }
+        token_class(text, i).map(|(c, _)| c & TC_ALNUM)
+    };
+    // The classes seen, or-ed: has a letter been seen?
+    let mut seen = first;
+    loop {
+        // A run of letters and digits (WB5, WB8-WB10): ASCII ones byte by byte.
+        let class = loop {
+            let Some(&b) = bytes.get(i) else { return Some((i, seen & TC_LETTER != 0)) };
+            let class = BYTE_TOKEN_CLASS[b as usize];
+            if class & TC_ALNUM == 0 {
+                break class;
+            }
+            seen |= class;
+            i += 1;
+        };
+        if class == TC_SPACE {
+            return Some((i, seen & TC_LETTER != 0)); // the common end of a word
+        }
+        let (class, len) = if class == TC_SLOW { token_class(text, i)? } else { (class, 1) };
+        if class & TC_ALNUM != 0 {
+            seen |= class; // a Latin-1 letter
+            i += len;
+            continue;
+        }
+        // The character before is a letter or digit; every non-ASCII one is a letter.
+        let last = if bytes[i - 1].is_ascii_digit() { TC_DIGIT } else { TC_LETTER };
+        let joins = if last == TC_LETTER { TC_MID_LETTER } else { TC_MID_NUM };
+        if class & joins != 0 && alnum_at(i + len)? == last {
+            i += len; // letter (mark) letter, digit (mark) digit
+        } else if class == TC_HYPHEN && alnum_at(i + 1)? != 0 {
+            i += 1; // NAV-kontoret
+        } else if class == TC_PLUS && bytes.get(i + 1) == Some(&b'-') && alnum_at(i + 2)? != 0 {
+            i += 2; // LHBT+-personer
+        } else {
+            return Some((i, seen & TC_LETTER != 0));
+        }
+        // A run of letters after a mark: `www` here may start a URL.
+        if www_at(bytes, i) {
+            return None;
+        }
+    }
+}
+
+/// `bytes[i..]` starts with `www` in any case.
+#[inline]
+fn www_at(bytes: &[u8], i: usize) -> bool {
+    bytes[i] | 0x20 == b'w' && bytes.get(i..i + 3).is_some_and(|r| r.eq_ignore_ascii_case(b"www"))
+}
+
+// ---------------------------------------------------------------------------------
 // Words: the part of unicode-segmentation's `UWordBounds` state machine (src/word.rs)
 // that the fast alphabet can reach.
 

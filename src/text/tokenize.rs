@@ -135,6 +135,24 @@ pub fn tokenize_units(text: &str, out: &mut Tokens) -> bool {
     })
 }
 
+/// Only the tokens of `text` (no units, no sentence list, and every token's `sentence`
+/// is 0): all that whole-token (glob) matching needs. `false` (and `out.tokens`
+/// unspecified) when the text needs the full tokenizer: characters outside the fast
+/// alphabet, `_`, or a possible URL / e-mail address (checked by the scan itself, which
+/// sees every byte anyway). The tokens' ranges and kinds are those of `tokenize`.
+pub fn tokenize_tokens_only(text: &str, out: &mut Tokens) -> bool {
+    clear(out);
+    let tokens = &mut out.tokens;
+    segment::scan_tokens(text, |start, end, shape| {
+        let kind = match shape {
+            segment::TokenShape::Word => TokenKind::Word,
+            segment::TokenShape::Number => TokenKind::Number,
+            segment::TokenShape::Symbol => TokenKind::Symbol,
+        };
+        tokens.push(Token { start, end, kind, sentence: 0 });
+    })
+}
+
 /// Fills `out.folded` / `out.folded_ends` for the units `tokenize` found (what
 /// `tokenize_units` fills as it goes): the folded units, one after another.
 pub fn fold_units(text: &str, out: &mut Tokens) {
@@ -557,6 +575,102 @@ mod tests {
         fn units_only_agree_or_decline_on_any_text(text in "\\PC{0,40}") {
             units_agree(&text);
         }
+    }
+
+    /// `tokenize_tokens_only` gives the token ranges and kinds of `tokenize`, or declines.
+    fn tokens_only_agree(text: &str) -> bool {
+        let mut fast = Tokens::new();
+        if !tokenize_tokens_only(text, &mut fast) {
+            return false;
+        }
+        let mut full = Tokens::new();
+        tokenize(text, &mut full);
+        let shape = |t: &Tokens| t.tokens.iter().map(|t| (t.start, t.end, t.kind)).collect::<Vec<_>>();
+        assert_eq!(shape(&fast), shape(&full), "{text:?}");
+        assert!(fast.units.is_empty() && fast.sentences.is_empty());
+        true
+    }
+
+    #[test]
+    fn tokens_only_agree_with_tokenize() {
+        for t in [
+            "",
+            "Mangel på boliger. Samarbeidet med NAV er tungt! tolk?",
+            "f.eks. nav.no og NAV's kontor, ca. 30 kommuner. U.S.A. Ja. a.3 3.a 3.A A.3",
+            "NAV-kontoret, LHBT+-personer og 15-18-åringer; 1.000,50 kr ... ja... Nei.. ok",
+            "bu- og nærmiljø -bolig a-.b a.-b a+b a+-+b +-a 3-a.b 12-14 a--b a-'b x’y 3’4 3'a a:b 3:4 a,b 3,4 3;4 a;b",
+            "«Sitat.» Neste setning. (Parentes.) [klammer.] {x.} \"q.\" 'y.' ‘x’ ’y § 6A – ja — nei …",
+            "tab\there\x0Bvt\x0Cff end. \u{A0}nbsp. Ja\r\n\r\nbolig \x00\x1F ÆØÅ æøå é ÿ",
+        ] {
+            assert!(tokens_only_agree(t), "{t:?} should take the tokens-only path");
+        }
+        for t in ["snake_case", "a_", "https://www.nav.no/bolig", "post@nav.no", "www.bolig.no", "smil 😀 bolig", "Україна", "×"] {
+            assert!(!tokens_only_agree(t), "{t:?} needs the full tokenizer");
+        }
+        // Possible URLs: declined exactly where `tokenize` may find one.
+        for t in ["a@", "x://", "WwW", "(www", "a-www", "a.www", "a’www", "a+-www", "1,www"] {
+            assert!(!tokens_only_agree(t), "{t:?} needs the full tokenizer");
+        }
+        for t in ["awwwb", "http:/x", "nav:no", "a:b", "ww w", "wwå", "3www"] {
+            assert!(tokens_only_agree(t), "{t:?} should take the tokens-only path");
+        }
+    }
+
+    fn url_alphabet() -> impl Strategy<Value = String> {
+        let pieces: Vec<&str> = vec![
+            "www", "WwW", "w", "W", "http", "https", "://", ":", "/", "//", "@", ".", "no", "nav", "a", "3", "æ", "-", "+", " ", "’", "'", ",", "(", ")", "«",
+            "?", "!", "%", "\n",
+        ];
+        proptest::collection::vec(proptest::sample::select(pieces), 0..16).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn tokens_only_agree_on_random_text(text in words_alphabet()) {
+            // The alphabet has `:` and `/`, so `://` (a possible URL) can occur.
+            let url = memchr_any(text.as_bytes());
+            proptest::prop_assert!(tokens_only_agree(&text) || url, "{:?} should take the tokens-only path", text);
+        }
+
+        /// Single characters of the fast alphabet (and a few outside it), so that every
+        /// joining mark meets letters, digits and other marks on both sides.
+        #[test]
+        fn tokens_only_agree_on_random_characters(
+            text in "[aZæØé09 .,;:'’‘\"!?()«»“„–—…§+/#\t\r\n\u{A0}\x0B\x00-]{0,40}"
+        ) {
+            let url = memchr_any(text.as_bytes());
+            proptest::prop_assert!(tokens_only_agree(&text) || url, "{:?} should take the tokens-only path", text);
+        }
+
+        /// URL and e-mail look-alikes: the scan declines or agrees with `tokenize`, whose
+        /// tokens then hold no URL or e-mail address.
+        #[test]
+        fn tokens_only_agree_or_decline_on_url_like_text(text in url_alphabet()) {
+            tokens_only_agree(&text);
+        }
+
+        #[test]
+        fn tokens_only_agree_or_decline_on_any_text(text in "\\PC{0,40}") {
+            tokens_only_agree(&text);
+        }
+    }
+
+    /// Every answer of a bench corpus: `TEMA_CORPUS=/tmp/bench/corpus_200000_seed1.csv
+    /// cargo test --release --lib corpus_tokens_only -- --ignored`.
+    #[test]
+    #[ignore = "needs a corpus CSV in TEMA_CORPUS"]
+    fn corpus_tokens_only_equal_tokenize() {
+        let path = std::env::var("TEMA_CORPUS").expect("TEMA_CORPUS");
+        let mut rd = csv::Reader::from_path(path).expect("corpus");
+        let col = rd.headers().expect("header").iter().position(|h| h == "answer").expect("answer column");
+        let (mut n, mut fast) = (0, 0);
+        for rec in rd.records() {
+            fast += tokens_only_agree(&rec.expect("record")[col]) as usize;
+            n += 1;
+        }
+        assert!(n > 0);
+        eprintln!("{n} answers, {fast} took the tokens-only path");
     }
 
     #[test]
