@@ -71,6 +71,23 @@ proptest! {
         prop_assert_eq!(fold(&word.to_uppercase()), f);
     }
 
+    /// `themes_into` (what `tema count` uses) gives exactly `tag`'s themes, vetoes
+    /// included ("tolke regelverket", "navn", "ved bosetting.", "helse- og omsorgssjef").
+    #[test]
+    fn themes_only_equal_tag_themes(parts in prop::collection::vec(prop_oneof![
+        3 => norwegianish(),
+        1 => prop::sample::select(vec![
+            " tolke regelverket ", " ved bosetting. ", " helse- og omsorgssjef ", " navn ", " NAV ", " bu i ", " kartla erfaringene ",
+            " tolkeportalen.no ", " kap. 6A ", " busetjing ", " boligsosialt ",
+        ]).prop_map(String::from),
+    ], 0..6)) {
+        let text = parts.concat();
+        let mut coded = tema::Coded::default();
+        engine().themes_into(&text, &mut coded);
+        prop_assert_eq!(&coded.themes, &engine().tag(&text).themes, "{:?}", text);
+        prop_assert!(coded.hits.is_empty());
+    }
+
     #[test]
     fn batch_equals_one_by_one(texts in prop::collection::vec(norwegianish(), 0..20)) {
         let batch = engine().tag_batch(&texts);

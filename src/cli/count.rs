@@ -86,11 +86,13 @@ pub fn run(engine: &Engine, a: CountArgs, quiet: bool) -> CliResult {
     reader.keep_only_fields(by.as_slice());
     let mut counts = new_counts(engine, &reader);
     let progress = Progress::new(quiet, reader.progress().1);
+    // Counting needs each answer's themes, not the evidence.
     let mut coder = BatchCoder::new(
         engine,
         reader,
         MissingMarkers::new(&a.input.missing_markers()),
-    );
+    )
+    .themes_only();
     // Opened before coding, so a refused output path fails at once.
     let mut sink = Sink::open(a.output.as_deref(), &[&a.input.input])
         .map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;

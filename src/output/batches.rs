@@ -55,6 +55,8 @@ pub struct BatchCoder<'e> {
     /// Answers handed out so far, and read so far.
     done: u64,
     read_total: u64,
+    /// Code themes only (`themes_only`).
+    themes_only: bool,
 }
 
 /// The buffers of one batch, reused from batch to batch.
@@ -76,8 +78,9 @@ impl Slot {
         }
     }
 
-    /// Codes the answers read into this slot (missing ones as "": no hits, no themes).
-    fn code(&mut self, engine: &Engine) {
+    /// Codes the answers read into this slot (missing ones as "": no hits, no themes);
+    /// themes only (no hits) if `themes_only`.
+    fn code(&mut self, engine: &Engine, themes_only: bool) {
         let texts: Vec<&str> = self
             .answers
             .as_slice()
@@ -85,7 +88,11 @@ impl Slot {
             .zip(&self.missing)
             .map(|(a, &m)| if m { "" } else { a.text.as_str() })
             .collect();
-        engine.tag_batch_into(&texts, &mut self.coded);
+        if themes_only {
+            engine.themes_batch_into(&texts, &mut self.coded);
+        } else {
+            engine.tag_batch_into(&texts, &mut self.coded);
+        }
     }
 }
 
@@ -100,7 +107,15 @@ impl<'e> BatchCoder<'e> {
             ahead: Slot::default(),
             done: 0,
             read_total: 0,
+            themes_only: false,
         }
+    }
+
+    /// Codes themes only: `Coded::hits` stay empty (see `Engine::themes_into`). For
+    /// callers that only count.
+    pub fn themes_only(mut self) -> Self {
+        self.themes_only = true;
+        self
     }
 
     pub fn with_limits(mut self, limits: BatchLimits) -> Self {
@@ -138,7 +153,7 @@ impl<'e> BatchCoder<'e> {
         if !got? {
             return Ok(false);
         }
-        self.current.code(self.engine);
+        self.current.code(self.engine, self.themes_only);
         self.done = self.current.done;
         Ok(true)
     }
@@ -179,11 +194,12 @@ impl<'e> BatchCoder<'e> {
         let mut result = Ok(());
         while more {
             let engine = self.engine;
+            let themes_only = self.themes_only;
             let mut read = Ok(false);
             let mut written = Ok(());
             rayon::in_place_scope(|s| {
                 let to_code = &mut coding;
-                s.spawn(move |_| to_code.code(engine));
+                s.spawn(move |_| to_code.code(engine, themes_only));
                 if spare_coded {
                     written = self.hand_out(&spare, &mut f);
                 }
