@@ -696,7 +696,7 @@ fn scan_word(text: &str, mut i: usize, first: u8) -> Option<(usize, bool)> {
 
 /// `bytes[i..]` starts with `www` in any case.
 #[inline]
-fn www_at(bytes: &[u8], i: usize) -> bool {
+pub(crate) fn www_at(bytes: &[u8], i: usize) -> bool {
     bytes[i] | 0x20 == b'w' && bytes.get(i..i + 3).is_some_and(|r| r.eq_ignore_ascii_case(b"www"))
 }
 

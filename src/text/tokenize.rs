@@ -373,13 +373,8 @@ fn memchr_any(b: &[u8]) -> bool {
     memchr::memchr3_iter(b'@', b':', b'w', b).any(|i| match b[i] {
         b'@' => true,
         b':' => b[i + 1..].starts_with(b"//"),
-        _ => www_at(b, i),
-    }) || memchr::memchr_iter(b'W', b).any(|i| www_at(b, i))
-}
-
-/// `b[i..]` starts with `www` in any case (`b[i]` is a `w` or `W`).
-fn www_at(b: &[u8], i: usize) -> bool {
-    b.get(i + 1..i + 3).is_some_and(|r| r.eq_ignore_ascii_case(b"ww"))
+        _ => segment::www_at(b, i),
+    }) || memchr::memchr_iter(b'W', b).any(|i| segment::www_at(b, i))
 }
 
 #[cfg(test)]
