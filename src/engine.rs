@@ -51,6 +51,17 @@ pub struct Coded {
     pub vetoed: Vec<Vetoed>,
 }
 
+/// How much of the evidence `code_into` keeps.
+#[derive(Clone, Copy)]
+enum Evidence {
+    /// Themes only (counting).
+    None,
+    /// Themes and hits (`tag`).
+    Hits,
+    /// Also the vetoed hits (`explain`).
+    WithVetoed,
+}
+
 /// JSON shape of a hit, as `tema tag` writes it.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct HitJson<'a> {
@@ -96,12 +107,16 @@ impl Engine {
 
     /// Codes one answer.
     pub fn tag(&self, text: &str) -> Coded {
-        self.code(text, false)
+        let mut coded = Coded::default();
+        self.tag_into(text, &mut coded);
+        coded
     }
 
     /// Codes one answer and keeps the vetoed near-misses.
     pub fn explain(&self, text: &str) -> Coded {
-        self.code(text, true)
+        let mut coded = Coded::default();
+        self.code_into(text, Evidence::WithVetoed, &mut coded);
+        coded
     }
 
     /// Codes many answers in parallel; the output is in input order.
@@ -113,57 +128,35 @@ impl Engine {
 
     /// Codes one answer into `coded`, reusing its buffers (what `tag` returns).
     pub fn tag_into(&self, text: &str, coded: &mut Coded) {
-        self.code_into(text, false, coded)
+        self.code_into(text, Evidence::Hits, coded)
     }
 
     /// `tag_batch` into `out` (resized to `texts.len()`), reusing the buffers of the
     /// `Coded` values already there: a bulk run allocates while its batches grow, not
     /// per answer.
     pub fn tag_batch_into<S: AsRef<str> + Sync>(&self, texts: &[S], out: &mut Vec<Coded>) {
-        out.truncate(texts.len());
-        out.resize_with(texts.len(), Coded::default);
-        out.par_iter_mut().zip(texts.par_iter()).for_each(|(coded, t)| self.tag_into(t.as_ref(), coded));
+        self.batch_into(texts, Evidence::Hits, out)
     }
 
     /// Codes one answer for its themes only: `coded.themes` as `tag` gives them, and no
     /// evidence (`hits` and `vetoed` stay empty), which saves sorting the matches and
     /// counting characters for offsets. For counting.
     pub fn themes_into(&self, text: &str, coded: &mut Coded) {
-        coded.themes.clear();
-        coded.hits.clear();
-        coded.vetoed.clear();
-        RAW.with(|raw| {
-            let raw = &mut *raw.borrow_mut();
-            raw.terms.clear();
-            raw.excepts.clear();
-            self.matcher.find_into(text, raw);
-            let rules = &self.lexicon().rules;
-            for h in &raw.terms {
-                let theme = rules[h.rule as usize].theme;
-                // The same veto test as `resolve`: an overlapping veto of the theme.
-                let vetoed = || raw.excepts.iter().any(|v| rules[v.rule as usize].theme == theme && v.start < h.end && h.start < v.end);
-                if !coded.themes.contains(&theme) && !vetoed() {
-                    coded.themes.push(theme);
-                }
-            }
-            coded.themes.sort_by_key(|&t| self.id_rank[t]);
-        });
+        self.code_into(text, Evidence::None, coded)
     }
 
     /// `themes_into` over a batch, in parallel, like `tag_batch_into`.
     pub fn themes_batch_into<S: AsRef<str> + Sync>(&self, texts: &[S], out: &mut Vec<Coded>) {
+        self.batch_into(texts, Evidence::None, out)
+    }
+
+    fn batch_into<S: AsRef<str> + Sync>(&self, texts: &[S], evidence: Evidence, out: &mut Vec<Coded>) {
         out.truncate(texts.len());
         out.resize_with(texts.len(), Coded::default);
-        out.par_iter_mut().zip(texts.par_iter()).for_each(|(coded, t)| self.themes_into(t.as_ref(), coded));
+        out.par_iter_mut().zip(texts.par_iter()).for_each(|(coded, t)| self.code_into(t.as_ref(), evidence, coded));
     }
 
-    fn code(&self, text: &str, keep_vetoed: bool) -> Coded {
-        let mut coded = Coded::default();
-        self.code_into(text, keep_vetoed, &mut coded);
-        coded
-    }
-
-    fn code_into(&self, text: &str, keep_vetoed: bool, coded: &mut Coded) {
+    fn code_into(&self, text: &str, evidence: Evidence, coded: &mut Coded) {
         coded.themes.clear();
         coded.hits.clear();
         coded.vetoed.clear();
@@ -172,11 +165,33 @@ impl Engine {
             raw.terms.clear();
             raw.excepts.clear();
             self.matcher.find_into(text, raw);
-            self.resolve(text, raw, keep_vetoed, coded);
+            match evidence {
+                Evidence::None => self.themes_of(raw, coded),
+                Evidence::Hits => self.resolve(text, raw, false, coded),
+                Evidence::WithVetoed => self.resolve(text, raw, true, coded),
+            }
         });
+        coded.themes.sort_by_key(|&t| self.id_rank[t]);
     }
 
-    /// Raw matches -> hits in text order (vetoed ones dropped or kept aside), themes.
+    /// The veto of `h`'s theme that overlaps it, if any.
+    fn veto_of<'r>(&self, h: &RawHit, theme: usize, excepts: &'r [RawHit]) -> Option<&'r RawHit> {
+        let rules = &self.lexicon().rules;
+        excepts.iter().find(|v| rules[v.rule as usize].theme == theme && v.start < h.end && h.start < v.end)
+    }
+
+    /// Themes of the unvetoed matches, unsorted.
+    fn themes_of(&self, raw: &RawMatches, coded: &mut Coded) {
+        for h in &raw.terms {
+            let theme = self.lexicon().rules[h.rule as usize].theme;
+            if !coded.themes.contains(&theme) && self.veto_of(h, theme, &raw.excepts).is_none() {
+                coded.themes.push(theme);
+            }
+        }
+    }
+
+    /// Raw matches -> hits in text order (vetoed ones dropped or kept aside), themes
+    /// (unsorted).
     fn resolve(&self, text: &str, raw: &mut RawMatches, keep_vetoed: bool, coded: &mut Coded) {
         let lex = self.lexicon();
         let mut chars = CharCounter::new(text);
@@ -187,9 +202,8 @@ impl Engine {
         excepts.sort_by_key(|h| (h.start, h.end, h.rule));
         for h in terms.iter() {
             let theme = lex.rules[h.rule as usize].theme;
-            let veto = excepts.iter().find(|v| lex.rules[v.rule as usize].theme == theme && v.start < h.end && h.start < v.end);
             let hit = self.to_hit(h, theme, &mut chars);
-            match veto {
+            match self.veto_of(h, theme, excepts) {
                 None => coded.hits.push(hit),
                 Some(v) if keep_vetoed => {
                     let by = self.to_hit(v, theme, &mut CharCounter::new(text));
@@ -203,7 +217,6 @@ impl Engine {
                 coded.themes.push(h.theme);
             }
         }
-        coded.themes.sort_by_key(|&t| self.id_rank[t]);
     }
 
     fn to_hit(&self, h: &RawHit, theme: usize, chars: &mut CharCounter) -> Hit {
