@@ -18,6 +18,7 @@
 //! Aho-Corasick automaton run once per answer over its folded tokens. A regex per
 //! pattern per token would cost hundreds of times more.
 
+use super::short_table::{ShortTable, SHORT_MAX};
 use super::{RawHit, RawMatches};
 use crate::lexicon::{ElemKind, Lexicon, LexiconError, LexiconErrors, Pattern, RuleKind, Step};
 use crate::text::{fold_into, Tokens};
@@ -90,7 +91,7 @@ struct Scratch {
 struct TokenMemo {
     /// Tokens of up to 16 bytes (nearly all): the bytes are the key, compared as two
     /// words, without hashing a string or allocating one.
-    short: ShortTable,
+    short: ShortTable<(u32, u32)>,
     long: HashMap<Box<str>, (u32, u32)>,
     ids: Vec<GlobId>,
     /// `GlobMatcher::id` the entries belong to.
@@ -110,98 +111,6 @@ impl TokenMemo {
 }
 
 const MEMO_MAX: usize = 50_000;
-
-/// An open-addressing hash table (linear probing) keyed by a short byte string held in
-/// two little-endian words, zero-padded, plus its length.
-#[derive(Default)]
-struct ShortTable {
-    slots: Vec<ShortSlot>,
-    len: usize,
-}
-
-#[derive(Clone, Copy, Default)]
-struct ShortSlot {
-    lo: u64,
-    hi: u64,
-    from: u32,
-    /// Number of globs (`ids[from..from + n]`).
-    n: u32,
-    /// Key length in bytes; 0 marks a free slot (tokens are never empty).
-    len: u32,
-}
-
-/// Longest token (bytes) `ShortTable` keys.
-const SHORT_MAX: usize = 16;
-
-impl ShortTable {
-    fn clear(&mut self) {
-        self.slots.iter_mut().for_each(|s| s.len = 0);
-        self.len = 0;
-    }
-
-    /// The key of `bytes[start..end]` (at most `SHORT_MAX` bytes).
-    #[inline]
-    fn key(bytes: &[u8], start: usize, end: usize) -> (u64, u64) {
-        let len = end - start;
-        let word = match bytes.get(start..start + SHORT_MAX) {
-            Some(b) => u128::from_le_bytes(b.try_into().expect("16 bytes")),
-            None => {
-                let mut buf = [0u8; SHORT_MAX];
-                buf[..len].copy_from_slice(&bytes[start..end]);
-                u128::from_le_bytes(buf)
-            }
-        };
-        // Only the token's bytes.
-        let word = if len == SHORT_MAX { word } else { word & ((1u128 << (8 * len)) - 1) };
-        (word as u64, (word >> 64) as u64)
-    }
-
-    #[inline]
-    fn slot_of(&self, lo: u64, hi: u64, len: usize) -> usize {
-        const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        let h = (lo.wrapping_mul(K).rotate_left(29) ^ hi ^ len as u64).wrapping_mul(K);
-        (h >> 32) as usize & (self.slots.len() - 1)
-    }
-
-    /// The globs (`from`, count) of the token with this key, if known.
-    #[inline]
-    fn get(&self, lo: u64, hi: u64, len: usize) -> Option<(u32, u32)> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = self.slot_of(lo, hi, len);
-        loop {
-            let s = &self.slots[i];
-            if s.len == 0 {
-                return None;
-            }
-            if s.lo == lo && s.hi == hi && s.len as usize == len {
-                return Some((s.from, s.n));
-            }
-            i = (i + 1) & mask;
-        }
-    }
-
-    /// Adds a key that is not in the table.
-    fn insert(&mut self, lo: u64, hi: u64, len: usize, from: u32, n: u32) {
-        if (self.len + 1) * 2 > self.slots.len() {
-            let size = (self.slots.len() * 2).max(4096);
-            let old = std::mem::replace(&mut self.slots, vec![ShortSlot::default(); size]);
-            self.len = 0;
-            for s in old.into_iter().filter(|s| s.len != 0) {
-                self.insert(s.lo, s.hi, s.len as usize, s.from, s.n);
-            }
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = self.slot_of(lo, hi, len);
-        while self.slots[i].len != 0 {
-            i = (i + 1) & mask;
-        }
-        self.slots[i] = ShortSlot { lo, hi, from, n, len: len as u32 };
-        self.len += 1;
-    }
-}
 
 /// Source of `GlobMatcher::id`; 0 stays with the empty matcher, which never matches.
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -340,12 +249,12 @@ impl GlobMatcher {
         let bytes = text.as_bytes();
         for (ti, t) in tokens.tokens.iter().enumerate() {
             let (from, n) = if t.end - t.start <= SHORT_MAX {
-                let (lo, hi) = ShortTable::key(bytes, t.start, t.end);
+                let (lo, hi) = ShortTable::<(u32, u32)>::key(bytes, t.start, t.end);
                 match memo.short.get(lo, hi, t.end - t.start) {
                     Some(entry) => entry,
                     None => {
                         let (from, to) = self.memo_miss(&text[t.start..t.end], folded, &mut memo.ids);
-                        memo.short.insert(lo, hi, t.end - t.start, from, to - from);
+                        memo.short.insert(lo, hi, t.end - t.start, (from, to - from));
                         (from, to - from)
                     }
                 }
@@ -710,50 +619,6 @@ mod tests {
             want.sort_unstable();
             assert_eq!(got, want, "{text}");
         }
-    }
-
-    /// The short-token table finds exactly the keys put in, told apart by every byte and
-    /// by length (`"a"` and `"a\0"` pad to the same words), also where fewer than 16
-    /// bytes follow the token, and across growth.
-    #[test]
-    fn short_table_keys_are_exact() {
-        let words: String = (0..300).map(|i| format!("ord{i} ")).collect();
-        let text = format!("{words}tolk tolke a a\0 abcdefghijklmnop abcdefghijklmnoq æøå Tolk tolk");
-        let text = text.as_str();
-        let b = text.as_bytes();
-        let mut spans: Vec<(usize, usize)> = Vec::new();
-        let mut start = 0;
-        for (i, _) in text.match_indices(' ').chain([(text.len(), "")]) {
-            spans.push((start, i));
-            start = i + 1;
-        }
-        // Every substring of up to 16 bytes at every char boundary, as keys.
-        let mut table = ShortTable::default();
-        let mut reference: std::collections::HashMap<&[u8], u32> = Default::default();
-        for from in (0..b.len()).filter(|&i| text.is_char_boundary(i)) {
-            for to in (from + 1..=(from + SHORT_MAX).min(b.len())).filter(|&i| text.is_char_boundary(i)) {
-                let (lo, hi) = ShortTable::key(b, from, to);
-                let next = reference.len() as u32;
-                let id = *reference.entry(&b[from..to]).or_insert(next);
-                match table.get(lo, hi, to - from) {
-                    Some((got, n)) => assert_eq!((got, n), (id, 7), "{:?}", &text[from..to]),
-                    None => {
-                        assert_eq!(id, next, "{:?} was put in before", &text[from..to]);
-                        table.insert(lo, hi, to - from, id, 7);
-                    }
-                }
-            }
-        }
-        assert!(reference.len() > 4096, "the table grew twice");
-        assert_eq!(table.len, reference.len());
-        // The last token has fewer than 16 bytes after its start.
-        let (from, to) = *spans.last().unwrap();
-        let (lo, hi) = ShortTable::key(b, from, to);
-        assert_eq!(table.get(lo, hi, to - from), Some((reference[&b[from..to]], 7)));
-        let (lo, hi) = ShortTable::key(b"tolkx", 0, 4);
-        assert_eq!(table.get(lo, hi, 4), Some((reference[&b"tolk"[..]], 7)));
-        let (lo, hi) = ShortTable::key(b"tolx", 0, 4);
-        assert_eq!(table.get(lo, hi, 4), None);
     }
 
     #[test]

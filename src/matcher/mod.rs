@@ -16,8 +16,10 @@ mod forms;
 pub mod fuzzy;
 pub mod glob;
 mod regex_guard;
+mod short_table;
 
 use crate::lexicon::{ElemKind, Lexicon, Pattern, RuleKind, Step};
+use short_table::{ShortTable, SHORT_MAX};
 use crate::text::tokenize::tokenize_tokens_only;
 use crate::text::{fold_units, tokenize, tokenize_units, tokenize_without_units, Tokens};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -130,10 +132,8 @@ struct Scratch {
 /// It holds only words of the input, and is cleared when it grows past `MEMO_MAX`.
 #[derive(Default)]
 struct UnitMemo {
-    /// folded unit (up to 15 bytes: nearly every word) packed into one integer -> its
-    /// entry: hashing and comparing such a key takes a few instructions, where a string
-    /// key costs a hash loop and a `memcmp` call per lookup.
-    short: HashMap<u128, MemoEntry>,
+    /// folded unit (up to 16 bytes: nearly every word) -> its entry
+    short: ShortTable<MemoEntry>,
     /// longer folded units -> their entry
     long: HashMap<Box<str>, MemoEntry>,
     /// element ids of all entries
@@ -144,7 +144,7 @@ struct UnitMemo {
 
 impl UnitMemo {
     fn len(&self) -> usize {
-        self.short.len() + self.long.len()
+        self.short.len + self.long.len()
     }
 
     fn clear(&mut self) {
@@ -153,39 +153,32 @@ impl UnitMemo {
         self.elems.clear();
     }
 
-    /// The entry of `folded`, computed by `make` on a miss.
-    fn entry(&mut self, folded: &str, make: impl FnOnce(&mut Vec<ElemId>) -> MemoEntry) -> MemoEntry {
-        match short_key(folded) {
-            Some(key) => *self.short.entry(key).or_insert_with(|| make(&mut self.elems)),
-            None => match self.long.get(folded) {
-                Some(&e) => e,
-                None => {
-                    let e = make(&mut self.elems);
-                    self.long.insert(folded.into(), e);
-                    e
-                }
-            },
+    /// The entry of the unit `folded[start..end]` (the buffer of all folded units, so
+    /// short keys load whole words from it), computed by `make` on a miss.
+    fn entry(&mut self, folded: &str, start: usize, end: usize, make: impl FnOnce(&mut Vec<ElemId>) -> MemoEntry) -> MemoEntry {
+        let unit = &folded[start..end];
+        if unit.len() <= SHORT_MAX {
+            let (lo, hi) = ShortTable::<MemoEntry>::key(folded.as_bytes(), start, end);
+            if let Some(e) = self.short.get(lo, hi, unit.len()) {
+                return e;
+            }
+            let e = make(&mut self.elems);
+            self.short.insert(lo, hi, unit.len(), e);
+            return e;
         }
+        if let Some(&e) = self.long.get(unit) {
+            return e;
+        }
+        let e = make(&mut self.elems);
+        self.long.insert(unit.into(), e);
+        e
     }
-}
-
-/// `s` packed with its length into a `u128` if it has at most 15 bytes (distinct
-/// strings give distinct keys: the length is the last byte, unused bytes are 0).
-fn short_key(s: &str) -> Option<u128> {
-    let b = s.as_bytes();
-    // Built in registers: copying into a byte array and loading it as one integer
-    // stalled on store forwarding (a tenth of the lookup loop in perf).
-    let le = |bytes: &[u8]| bytes.iter().rev().fold(0u64, |x, &c| (x << 8) | c as u64);
-    (b.len() < 16).then(|| {
-        let (lo, hi) = b.split_at(b.len().min(8));
-        le(lo) as u128 | (le(hi) as u128) << 64 | (b.len() as u128) << 120
-    })
 }
 
 /// `elems[start..start + plain]`: whole-form then compound elements, in the order the
 /// uncached path finds them; the next `typos` ids: typo elements, used only when the
 /// unit matches nothing else.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct MemoEntry {
     start: u32,
     whole: u16,
@@ -420,8 +413,8 @@ impl Matcher {
                 let original = &text[u.start..u.end];
                 let folded_end = tokens.folded_ends[ui] as usize;
                 let folded = &tokens.folded[folded_start..folded_end];
+                let entry = memo.entry(&tokens.folded, folded_start, folded_end, |elems| self.memo_entry(folded, buf, elems_here, elems));
                 folded_start = folded_end;
-                let entry = memo.entry(folded, |elems| self.memo_entry(folded, buf, elems_here, elems));
                 guard_bits |= entry.guard_bits;
                 let ids = &memo.elems[entry.start as usize..];
                 elems_here.clear();
@@ -705,7 +698,7 @@ mod tests {
     #[test]
     fn memo_hits_equal_fresh_lookups() {
         let m = matcher("term bolig*\nterm *tolk\nterm =NAV\nterm kvalifisering\nterm nav*\nterm =NAV*");
-        // Short units take the packed-integer memo, units over 15 bytes the string one.
+        // Short units take the short-key table, units over 16 bytes the string map.
         let text = "NAV navet Nav NAVkontoret kvalifisreing Kvalifisreing boligkontoret skjermtolk boligkontoret NAV \
                     boligintegreringskontoret videotelefonskjermtolk boligintegreringskontoret";
         let first = spans(&m, text);
@@ -714,14 +707,6 @@ mod tests {
         assert_eq!(first, again);
         assert_eq!(first, fresh);
         assert!(first.iter().any(|h| h.3), "the typo is found: {first:?}");
-        assert!(first.iter().filter(|h| h.2 - h.1 > 15).count() >= 3, "long units match: {first:?}");
-    }
-
-    #[test]
-    fn short_keys_are_distinct() {
-        let words = ["", "a", "b", "ab", "ba", "a\0", "abcdefghijklmno", "abcdefghijklmn", "æøå"];
-        let keys: std::collections::HashSet<u128> = words.iter().map(|w| short_key(w).unwrap()).collect();
-        assert_eq!(keys.len(), words.len());
-        assert_eq!(short_key("abcdefghijklmnop"), None, "16 bytes go to the string memo");
+        assert!(first.iter().filter(|h| h.2 - h.1 > 16).count() >= 3, "long units match: {first:?}");
     }
 }

@@ -1,0 +1,146 @@
+//! A per-thread memo table for short byte strings (words, tokens).
+//!
+//! Keys of up to 16 bytes are held as two little-endian words plus a length, in an
+//! open-addressing table (linear probing): no string hashing, no `memcmp`, no
+//! allocation per key. Both per-thread memos of the matcher (folded word units,
+//! glob tokens) use it; longer keys go to an ordinary map beside it.
+
+/// Longest key (bytes) a `ShortTable` holds.
+pub(crate) const SHORT_MAX: usize = 16;
+
+#[derive(Default)]
+pub(crate) struct ShortTable<V> {
+    slots: Vec<Slot<V>>,
+    pub(crate) len: usize,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot<V> {
+    lo: u64,
+    hi: u64,
+    value: V,
+    /// Key length in bytes; 0 marks a free slot (keys are never empty).
+    len: u32,
+}
+
+impl<V: Copy + Default> ShortTable<V> {
+    pub(crate) fn clear(&mut self) {
+        self.slots.iter_mut().for_each(|s| s.len = 0);
+        self.len = 0;
+    }
+
+    /// The key of `bytes[start..end]` (at most `SHORT_MAX` bytes, not empty). Loads 16
+    /// bytes at once where the buffer has them after `start` (and masks the rest off):
+    /// building the key byte by byte in memory stalled on store forwarding.
+    #[inline]
+    pub(crate) fn key(bytes: &[u8], start: usize, end: usize) -> (u64, u64) {
+        let len = end - start;
+        let word = match bytes.get(start..start + SHORT_MAX) {
+            Some(b) => u128::from_le_bytes(b.try_into().expect("16 bytes")),
+            None => {
+                let mut buf = [0u8; SHORT_MAX];
+                buf[..len].copy_from_slice(&bytes[start..end]);
+                u128::from_le_bytes(buf)
+            }
+        };
+        // Only the key's bytes.
+        let word = if len == SHORT_MAX { word } else { word & ((1u128 << (8 * len)) - 1) };
+        (word as u64, (word >> 64) as u64)
+    }
+
+    #[inline]
+    fn slot_of(&self, lo: u64, hi: u64, len: usize) -> usize {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let h = (lo.wrapping_mul(K).rotate_left(29) ^ hi ^ len as u64).wrapping_mul(K);
+        (h >> 32) as usize & (self.slots.len() - 1)
+    }
+
+    /// The value of the key, if known.
+    #[inline]
+    pub(crate) fn get(&self, lo: u64, hi: u64, len: usize) -> Option<V> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot_of(lo, hi, len);
+        loop {
+            let s = &self.slots[i];
+            if s.len == 0 {
+                return None;
+            }
+            if s.lo == lo && s.hi == hi && s.len as usize == len {
+                return Some(s.value);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds a key that is not in the table.
+    pub(crate) fn insert(&mut self, lo: u64, hi: u64, len: usize, value: V) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let size = (self.slots.len() * 2).max(4096);
+            let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+            self.len = 0;
+            for s in old.into_iter().filter(|s| s.len != 0) {
+                self.insert(s.lo, s.hi, s.len as usize, s.value);
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot_of(lo, hi, len);
+        while self.slots[i].len != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = Slot { lo, hi, value, len: len as u32 };
+        self.len += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The short-token table finds exactly the keys put in, told apart by every byte and
+    /// by length (`"a"` and `"a\0"` pad to the same words), also where fewer than 16
+    /// bytes follow the token, and across growth.
+    #[test]
+    fn short_table_keys_are_exact() {
+        let words: String = (0..300).map(|i| format!("ord{i} ")).collect();
+        let text = format!("{words}tolk tolke a a\0 abcdefghijklmnop abcdefghijklmnoq æøå Tolk tolk");
+        let text = text.as_str();
+        let b = text.as_bytes();
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        for (i, _) in text.match_indices(' ').chain([(text.len(), "")]) {
+            spans.push((start, i));
+            start = i + 1;
+        }
+        // Every substring of up to 16 bytes at every char boundary, as keys.
+        let mut table = ShortTable::<(u32, u32)>::default();
+        let mut reference: std::collections::HashMap<&[u8], u32> = Default::default();
+        for from in (0..b.len()).filter(|&i| text.is_char_boundary(i)) {
+            for to in (from + 1..=(from + SHORT_MAX).min(b.len())).filter(|&i| text.is_char_boundary(i)) {
+                let (lo, hi) = ShortTable::<(u32, u32)>::key(b, from, to);
+                let next = reference.len() as u32;
+                let id = *reference.entry(&b[from..to]).or_insert(next);
+                match table.get(lo, hi, to - from) {
+                    Some(got) => assert_eq!(got, (id, 7), "{:?}", &text[from..to]),
+                    None => {
+                        assert_eq!(id, next, "{:?} was put in before", &text[from..to]);
+                        table.insert(lo, hi, to - from, (id, 7));
+                    }
+                }
+            }
+        }
+        assert!(reference.len() > 4096, "the table grew twice");
+        assert_eq!(table.len, reference.len());
+        // The last token has fewer than 16 bytes after its start.
+        let (from, to) = *spans.last().unwrap();
+        let (lo, hi) = ShortTable::<(u32, u32)>::key(b, from, to);
+        assert_eq!(table.get(lo, hi, to - from), Some((reference[&b[from..to]], 7)));
+        let (lo, hi) = ShortTable::<(u32, u32)>::key(b"tolkx", 0, 4);
+        assert_eq!(table.get(lo, hi, 4), Some((reference[&b"tolk"[..]], 7)));
+        let (lo, hi) = ShortTable::<(u32, u32)>::key(b"tolx", 0, 4);
+        assert_eq!(table.get(lo, hi, 4), None);
+    }
+
+}
