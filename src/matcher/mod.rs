@@ -121,6 +121,10 @@ struct Scratch {
     /// unit index -> start in unit_elems (len = units + 1)
     unit_start: Vec<u32>,
     elems_here: Vec<(ElemId, bool)>,
+    /// a unit's memo lists, copied for the uncommon path (`unit_uncommon`)
+    lists: Vec<ElemId>,
+    /// (unit index, rule, fuzzy): rules whose first step matches at that unit
+    starts: Vec<(u32, u32, bool)>,
     memo: UnitMemo,
     /// regex index -> may match this answer
     run_regex: Vec<bool>,
@@ -136,8 +140,8 @@ struct UnitMemo {
     short: ShortTable<MemoEntry>,
     /// longer folded units -> their entry
     long: HashMap<Box<str>, MemoEntry>,
-    /// element ids of all entries
-    elems: Vec<ElemId>,
+    /// the entries' lists, one after another (see `MemoEntry`)
+    ids: Vec<u32>,
     /// `Matcher::id` the entries belong to (a thread may serve several matchers)
     owner: u64,
 }
@@ -150,7 +154,7 @@ impl UnitMemo {
     fn clear(&mut self) {
         self.short.clear();
         self.long.clear();
-        self.elems.clear();
+        self.ids.clear();
     }
 
     /// The entry of the unit `folded[start..end]` (the buffer of all folded units, so
@@ -162,30 +166,67 @@ impl UnitMemo {
             if let Some(e) = self.short.get(lo, hi, unit.len()) {
                 return e;
             }
-            let e = make(&mut self.elems);
+            let e = make(&mut self.ids);
             self.short.insert(lo, hi, unit.len(), e);
             return e;
         }
         if let Some(&e) = self.long.get(unit) {
             return e;
         }
-        let e = make(&mut self.elems);
+        let e = make(&mut self.ids);
         self.long.insert(unit.into(), e);
         e
     }
 }
 
-/// `elems[start..start + plain]`: whole-form then compound elements, in the order the
-/// uncached path finds them; the next `typos` ids: typo elements, used only when the
-/// unit matches nothing else.
+/// What a folded unit matches through the case-insensitive paths, as ranges of
+/// `UnitMemo::ids` from `start`: its whole-form then compound elements (`plain`), its
+/// typo elements (`typos`; used only when nothing else matches), the rules whose first
+/// step those plain elements start (`rules`), the same for the typo elements
+/// (`typo_rules`), then, with `GUARD`, its `RegexGuard::unit_bits` as two words.
+/// Storing the rule starts saves walking `by_first_elem` per element for every word.
+/// Twelve bytes, so a table slot is 32 (`short_table`).
 #[derive(Clone, Copy, Default)]
 struct MemoEntry {
     start: u32,
-    whole: u16,
-    plain: u16,
-    typos: u16,
-    /// `RegexGuard::unit_bits` of the unit
-    guard_bits: u64,
+    whole: u8,
+    plain: u8,
+    typos: u8,
+    flags: u8,
+    rules: u16,
+    typo_rules: u16,
+}
+
+/// `MemoEntry::flags`: unit bits for the regex guard follow the lists.
+const GUARD: u8 = 1;
+/// `MemoEntry::flags`: a list was too long for the entry; the unit is matched without
+/// the memo every time (not seen in real lexicons: it needs 256 elements for a word).
+const UNCACHED: u8 = 2;
+
+impl MemoEntry {
+    fn plain<'a>(&self, ids: &'a [u32]) -> &'a [ElemId] {
+        &ids[self.start as usize..][..self.plain as usize]
+    }
+
+    fn typos<'a>(&self, ids: &'a [u32]) -> &'a [ElemId] {
+        &ids[self.start as usize + self.plain as usize..][..self.typos as usize]
+    }
+
+    fn rules<'a>(&self, ids: &'a [u32]) -> &'a [u32] {
+        &ids[self.start as usize + self.plain as usize + self.typos as usize..][..self.rules as usize]
+    }
+
+    fn typo_rules<'a>(&self, ids: &'a [u32]) -> &'a [u32] {
+        &ids[self.start as usize + self.plain as usize + self.typos as usize + self.rules as usize..][..self.typo_rules as usize]
+    }
+
+    fn guard_bits(&self, ids: &[u32]) -> u64 {
+        if self.flags & GUARD == 0 {
+            return 0;
+        }
+        let at = self.start as usize + self.plain as usize + self.typos as usize + self.rules as usize + self.typo_rules as usize;
+        ids[at] as u64 | (ids[at + 1] as u64) << 32
+    }
 }
 
 /// Entries per thread before the memo starts afresh (a few MB at most).
@@ -382,9 +423,10 @@ impl Matcher {
     }
 
     fn find_with(&self, text: &str, s: &mut Scratch, out: &mut RawMatches) {
-        let Scratch { tokens, buf, unit_elems, unit_start, elems_here, memo, run_regex } = s;
+        let Scratch { tokens, buf, unit_elems, unit_start, elems_here, lists, starts, memo, run_regex } = s;
         unit_elems.clear();
         unit_start.clear();
+        starts.clear();
         // Units-only scan used; then the regex guard can work from the units.
         let mut units_only = false;
         let mut guard_bits = 0u64;
@@ -407,59 +449,53 @@ impl Matcher {
                 memo.clear();
                 memo.owner = self.id;
             }
+            let bytes = text.as_bytes();
             let mut folded_start = 0;
             for (ui, u) in tokens.units.iter().enumerate() {
                 unit_start.push(unit_elems.len() as u32);
-                let original = &text[u.start..u.end];
                 let folded_end = tokens.folded_ends[ui] as usize;
                 let folded = &tokens.folded[folded_start..folded_end];
-                let entry = memo.entry(&tokens.folded, folded_start, folded_end, |elems| self.memo_entry(folded, buf, elems_here, elems));
+                let entry = memo.entry(&tokens.folded, folded_start, folded_end, |ids| self.memo_entry(folded, buf, elems_here, ids));
                 folded_start = folded_end;
-                guard_bits |= entry.guard_bits;
-                let ids = &memo.elems[entry.start as usize..];
-                elems_here.clear();
-                ids[..entry.whole as usize].iter().for_each(|&e| elems_here.push((e, false)));
-                self.exact_elems(original, elems_here);
-                for &e in &ids[entry.whole as usize..entry.plain as usize] {
-                    if !elems_here.iter().any(|x| x.0 == e) {
-                        elems_here.push((e, false));
+                let ids = &memo.ids;
+                guard_bits |= entry.guard_bits(ids);
+                let ui = ui as u32;
+                // Case-sensitive forms (rare: `=NAV`) change which elements count.
+                let exact = self.exact_first_bytes[bytes[u.start] as usize] && {
+                    elems_here.clear();
+                    self.exact_elems(&text[u.start..u.end], elems_here);
+                    !elems_here.is_empty()
+                };
+                if exact || entry.flags & UNCACHED != 0 {
+                    if entry.flags & UNCACHED != 0 {
+                        guard_bits |= self.regex_guard.unit_bits(folded);
                     }
+                    self.unit_uncommon(ui, &text[u.start..u.end], folded, entry, ids, buf, elems_here, lists, unit_elems, starts);
+                } else if entry.plain > 0 {
+                    unit_elems.extend(entry.plain(ids).iter().map(|&e| (ui, e, false)));
+                    starts.extend(entry.rules(ids).iter().map(|&r| (ui, r, false)));
+                } else {
+                    unit_elems.extend(entry.typos(ids).iter().map(|&e| (ui, e, true)));
+                    starts.extend(entry.typo_rules(ids).iter().map(|&r| (ui, r, true)));
                 }
-                if elems_here.is_empty() {
-                    let typos = &ids[entry.plain as usize..entry.plain as usize + entry.typos as usize];
-                    elems_here.extend(typos.iter().map(|&e| (e, true)));
-                }
-                unit_elems.extend(elems_here.iter().map(|&(e, f)| (ui as u32, e, f)));
             }
         }
         unit_start.push(unit_elems.len() as u32);
 
         let units = &tokens.units;
-        for k in 0..unit_elems.len() {
-            let (ui, elem, fz) = unit_elems[k];
-            for &ri in &self.by_first_elem[elem as usize] {
-                let rule = &self.rules[ri as usize];
-                // A rule whose first step has several matching elements here: once.
-                let first_tp = match rule.steps[0] {
-                    CStep::Tok(tp) => &self.tokpats[tp as usize],
-                    CStep::Gap(_) => continue,
-                };
-                let here = &unit_elems[unit_start[ui as usize] as usize..unit_start[ui as usize + 1] as usize];
-                if here.iter().any(|&(_, e, _)| e < elem && first_tp.binary_search(&e).is_ok()) {
-                    continue;
-                }
-                let end = if rule.steps.len() == 1 {
-                    Some(ui as usize)
+        for &(ui, ri, fz) in starts.iter() {
+            let rule = &self.rules[ri as usize];
+            let end = if rule.steps.len() == 1 {
+                Some(ui as usize)
+            } else {
+                self.match_steps(&rule.steps[1..], ui as usize + 1, units[ui as usize].sentence, units, unit_elems, unit_start)
+            };
+            if let Some(end_unit) = end {
+                let hit = RawHit { rule: ri, start: units[ui as usize].start, end: units[end_unit].end, fuzzy: fz };
+                if rule.except {
+                    out.excepts.push(hit)
                 } else {
-                    self.match_steps(&rule.steps[1..], ui as usize + 1, units[ui as usize].sentence, units, unit_elems, unit_start)
-                };
-                if let Some(end_unit) = end {
-                    let hit = RawHit { rule: ri, start: units[ui as usize].start, end: units[end_unit].end, fuzzy: fz };
-                    if rule.except {
-                        out.excepts.push(hit)
-                    } else {
-                        out.terms.push(hit)
-                    }
+                    out.terms.push(hit)
                 }
             }
         }
@@ -525,32 +561,121 @@ impl Matcher {
         }
     }
 
-    /// Computes the memo entry of a folded unit and appends its ids to `ids`: whole
-    /// forms, then compound parts, then (tried only when those found nothing; the
-    /// caller uses them only if case-sensitive forms find nothing either) typos.
-    fn memo_entry(&self, folded: &str, buf: &mut String, scratch: &mut Vec<(ElemId, bool)>, ids: &mut Vec<ElemId>) -> MemoEntry {
-        scratch.clear();
+    /// The elements of a folded unit, appended to `out`: whole forms, then compound
+    /// parts, then (tried only when those found nothing; they count only if
+    /// case-sensitive forms find nothing either) typos, flagged `true`. Returns how many
+    /// are whole forms and how many whole forms or compound parts.
+    fn folded_elems(&self, folded: &str, buf: &mut String, out: &mut Vec<(ElemId, bool)>) -> (usize, usize) {
+        let from = out.len();
         if let Some(list) = self.whole.get(folded) {
             for &e in list {
-                if !scratch.iter().any(|x| x.0 == e) {
-                    scratch.push((e, false));
+                if !out[from..].iter().any(|x| x.0 == e) {
+                    out.push((e, false));
                 }
             }
         }
-        let whole = scratch.len();
-        self.compound_elems(folded, scratch);
-        let plain = scratch.len();
+        let whole = out.len() - from;
+        self.compound_elems(folded, out);
+        let plain = out.len() - from;
         if plain == 0 && !self.fuzzy.is_empty() {
             self.fuzzy.lookup(folded, buf, |e| {
-                if !scratch.iter().any(|x| x.0 == e) {
-                    scratch.push((e, true));
+                if !out[from..].iter().any(|x| x.0 == e) {
+                    out.push((e, true));
                 }
             });
         }
-        let start = ids.len() as u32;
+        (whole, plain)
+    }
+
+    /// Computes the memo entry of a folded unit and appends its lists to `ids` (see
+    /// `MemoEntry`).
+    fn memo_entry(&self, folded: &str, buf: &mut String, scratch: &mut Vec<(ElemId, bool)>, ids: &mut Vec<u32>) -> MemoEntry {
+        scratch.clear();
+        let (whole, plain) = self.folded_elems(folded, buf, scratch);
+        let typos = scratch.len() - plain;
+        let start = ids.len();
         ids.extend(scratch.iter().map(|x| x.0));
-        let n16 = |n: usize| u16::try_from(n).expect("fewer than 65,536 elements per word");
-        MemoEntry { start, whole: n16(whole), plain: n16(plain), typos: n16(scratch.len() - plain), guard_bits: self.regex_guard.unit_bits(folded) }
+        let rules_from = ids.len();
+        for &(e, _) in &scratch[..plain] {
+            ids.extend_from_slice(&self.by_first_elem[e as usize]);
+        }
+        sort_dedup_tail(ids, rules_from);
+        let typo_rules_from = ids.len();
+        for &(e, _) in &scratch[plain..] {
+            ids.extend_from_slice(&self.by_first_elem[e as usize]);
+        }
+        sort_dedup_tail(ids, typo_rules_from);
+        let rules = typo_rules_from - rules_from;
+        let typo_rules = ids.len() - typo_rules_from;
+        let (Ok(whole), Ok(plain), Ok(typos), Ok(rules), Ok(typo_rules), Ok(start)) =
+            (u8::try_from(whole), u8::try_from(plain), u8::try_from(typos), u16::try_from(rules), u16::try_from(typo_rules), u32::try_from(start))
+        else {
+            ids.truncate(start);
+            return MemoEntry { flags: UNCACHED, ..MemoEntry::default() };
+        };
+        let mut entry = MemoEntry { start, whole, plain, typos, flags: 0, rules, typo_rules };
+        let guard = self.regex_guard.unit_bits(folded);
+        if guard != 0 {
+            ids.extend([guard as u32, (guard >> 32) as u32]);
+            entry.flags |= GUARD;
+        }
+        entry
+    }
+
+    /// The elements and rule starts of a unit that has case-sensitive elements, or whose
+    /// lists did not fit a memo entry: whole forms, case-sensitive forms, compound parts
+    /// (each once), or typos if none of those.
+    #[allow(clippy::too_many_arguments)]
+    fn unit_uncommon(
+        &self,
+        ui: u32,
+        original: &str,
+        folded: &str,
+        entry: MemoEntry,
+        ids: &[u32],
+        buf: &mut String,
+        elems_here: &mut Vec<(ElemId, bool)>,
+        lists: &mut Vec<ElemId>,
+        unit_elems: &mut Vec<(u32, ElemId, bool)>,
+        starts: &mut Vec<(u32, u32, bool)>,
+    ) {
+        elems_here.clear();
+        let (whole, plain) = if entry.flags & UNCACHED != 0 {
+            let counts = self.folded_elems(folded, buf, elems_here);
+            lists.clear();
+            lists.extend(elems_here.iter().map(|x| x.0));
+            elems_here.clear();
+            counts
+        } else {
+            lists.clear();
+            lists.extend_from_slice(entry.plain(ids));
+            lists.extend_from_slice(entry.typos(ids));
+            (entry.whole as usize, entry.plain as usize)
+        };
+        elems_here.extend(lists[..whole].iter().map(|&e| (e, false)));
+        self.exact_elems(original, elems_here);
+        for &e in &lists[whole..plain] {
+            if !elems_here.iter().any(|x| x.0 == e) {
+                elems_here.push((e, false));
+            }
+        }
+        if elems_here.is_empty() {
+            elems_here.extend(lists[plain..].iter().map(|&e| (e, true)));
+        }
+        unit_elems.extend(elems_here.iter().map(|&(e, f)| (ui, e, f)));
+        let from = starts.len();
+        for &(e, fz) in elems_here.iter() {
+            starts.extend(self.by_first_elem[e as usize].iter().map(|&r| (ui, r, fz)));
+        }
+        starts[from..].sort_unstable_by_key(|s| s.1);
+        let mut kept = from;
+        for i in from..starts.len() {
+            if kept == from || starts[kept - 1].1 != starts[i].1 {
+                starts[kept] = starts[i];
+                kept += 1;
+            }
+        }
+        starts.truncate(kept);
     }
 
     /// Case-sensitive forms (`=NAV`), appended to `out` if new.
@@ -611,6 +736,19 @@ impl Matcher {
     fn has_form(&self, elem: ElemId, s: &str) -> bool {
         self.whole.get(s).is_some_and(|elems| elems.contains(&elem))
     }
+}
+
+/// Sorts `v[from..]` and drops repeats in it.
+fn sort_dedup_tail(v: &mut Vec<u32>, from: usize) {
+    v[from..].sort_unstable();
+    let mut kept = from;
+    for i in from..v.len() {
+        if kept == from || v[kept - 1] != v[i] {
+            v[kept] = v[i];
+            kept += 1;
+        }
+    }
+    v.truncate(kept);
 }
 
 /// The longest common prefix of `forms`, on a char boundary.
@@ -708,5 +846,25 @@ mod tests {
         assert_eq!(first, fresh);
         assert!(first.iter().any(|h| h.3), "the typo is found: {first:?}");
         assert!(first.iter().filter(|h| h.2 - h.1 > 16).count() >= 3, "long units match: {first:?}");
+    }
+
+    /// A word that is a form of more elements than a memo entry counts (255) is matched
+    /// without the memo, with the same hits as any other word: every rule once per
+    /// occurrence, phrases starting there included, also once the memo knows the word.
+    #[test]
+    fn words_with_very_many_elements_match_without_the_memo() {
+        let mut rules: String = (0..300).map(|i| format!("term tolk{{,x{i}}}\n")).collect();
+        rules.push_str("term tolk{,y} ~1 behov\nterm tolkx7 ~1 behov\n");
+        let m = matcher(&rules);
+        let text = "tolk og tolk behov, tolkx7 behov";
+        for _ in 0..2 {
+            let hits = spans(&m, text);
+            // 300 one-word rules at each of the two "tolk", the phrase from the second;
+            // "tolkx7" is a form of rule 7 and starts the last phrase.
+            assert_eq!(hits.len(), 300 * 2 + 1 + 2, "{hits:?}");
+            assert_eq!(hits.iter().filter(|h| h.0 == 300).map(|h| (h.1, h.2)).collect::<Vec<_>>(), vec![(8, 18)]);
+            assert_eq!(hits.iter().filter(|h| h.0 == 301).map(|h| (h.1, h.2)).collect::<Vec<_>>(), vec![(20, 32)]);
+            assert!(hits.iter().all(|h| !h.3));
+        }
     }
 }
