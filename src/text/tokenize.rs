@@ -536,21 +536,23 @@ mod tests {
             "Hei.\r\n\r\nNy linje.  To  mellomrom. a.B. er. Ok?! «Ja.» Han sa: «nei». Kap. 6A",
             "NAV-kontoret, LHBT+-personer og 15-18-åringer; 1.000,50 kr ... ja... Nei.. ok",
             "«Sitat.» Neste setning. (Parentes.) tolk [klammer.] bolig {x.} \"q.\" 'y.' tolk",
+            "Bra tilbud. 💪 Takk for hjelpa 🙂 ❤\u{FE0F}❤\u{FE0F}. 🇳🇴🇳🇴🇸 smil 😀 bolig😕tolk 👍-NAV",
             "ÆØÅ æøå é. Ære være – ja — nei … § 6A. «tolk». ‘x’ ’y",
             "tab\there\x0Bvt\x0Cff end. \u{A0}nbsp. Ja\n\nbolig",
             "3.a 3.A a.3 A.3 ... .a .A ,a ;b :c 30. 2.",
         ] {
             assert!(units_agree(t), "{t:?} should take the units-only path");
         }
-        for t in ["snake_case", "https://www.nav.no/bolig", "post@nav.no", "www.bolig.no", "smil 😀 bolig", "Україна"] {
+        for t in ["snake_case", "https://www.nav.no/bolig", "post@nav.no", "www.bolig.no", "smil 🤷\u{200D}♀\u{FE0F} bolig", "👍\u{1F3FD}", "Україна"]
+        {
             assert!(!units_agree(t), "{t:?} needs the full tokenizer");
         }
     }
 
     fn words_alphabet() -> impl Strategy<Value = String> {
         let pieces: Vec<&str> = vec![
-            "bolig", "NAV", "Tolk", "ca", "f", "eks", "30", "6A", "æøå", "Ære", "é", " ", " ", " ", ".", ". ", "! ", "?", ",", ";", ":", "-", "+",
-            "'", "’", "\"", "«", "»", "(", ")", "\n", "\r\n", "\t", "\u{A0}", "…", "–", "/", "#", "§", "  ",
+            "bolig", "NAV", "Tolk", "ca", "f", "eks", "30", "6A", "æøå", "Ære", "é", " ", " ", " ", ".", ". ", "! ", "?", ",", ";", ":", "-", "+", "'", "’",
+            "\"", "«", "»", "(", ")", "\n", "\r\n", "\t", "\u{A0}", "…", "–", "/", "#", "§", "  ",
         ];
         // Rarely, pieces of URLs and e-mail addresses (the scan declines those texts).
         let url_bits = ["w", "W", "ww", "@", ":", "//", "https", "nav.no", "x@y.no"];
@@ -596,10 +598,13 @@ mod tests {
             "bu- og nærmiljø -bolig a-.b a.-b a+b a+-+b +-a 3-a.b 12-14 a--b a-'b x’y 3’4 3'a a:b 3:4 a,b 3,4 3;4 a;b",
             "«Sitat.» Neste setning. (Parentes.) [klammer.] {x.} \"q.\" 'y.' ‘x’ ’y § 6A – ja — nei …",
             "tab\there\x0Bvt\x0Cff end. \u{A0}nbsp. Ja\r\n\r\nbolig \x00\x1F ÆØÅ æøå é ÿ",
+            "Bra tilbud. 💪 Takk for hjelpa 🙂 ❤\u{FE0F}❤\u{FE0F}. 🇳🇴🇳🇴🇸 smil 😀 bolig😕tolk 👍-NAV a-🤷",
         ] {
             assert!(tokens_only_agree(t), "{t:?} should take the tokens-only path");
         }
-        for t in ["snake_case", "a_", "https://www.nav.no/bolig", "post@nav.no", "www.bolig.no", "smil 😀 bolig", "Україна", "×"] {
+        for t in
+            ["snake_case", "a_", "https://www.nav.no/bolig", "post@nav.no", "www.bolig.no", "smil 🤷\u{200D}♀\u{FE0F} bolig", "👍\u{1F3FD}", "Україна", "×"]
+        {
             assert!(!tokens_only_agree(t), "{t:?} needs the full tokenizer");
         }
         // Possible URLs: declined exactly where `tokenize` may find one.
@@ -648,6 +653,88 @@ mod tests {
         #[test]
         fn tokens_only_agree_or_decline_on_any_text(text in "\\PC{0,40}") {
             tokens_only_agree(&text);
+        }
+    }
+
+    fn emoji_alphabet() -> impl Strategy<Value = String> {
+        let pieces: Vec<&str> = vec![
+            "bolig",
+            "NAV",
+            "Tolk",
+            "æøå",
+            "Ære",
+            "30",
+            "f",
+            "eks",
+            " ",
+            " ",
+            " ",
+            ". ",
+            "! ",
+            "?",
+            ".",
+            ",",
+            "-",
+            "+",
+            "'",
+            "’",
+            "«",
+            "»",
+            ")",
+            "\n",
+            "\u{A0}",
+            "…",
+            "💪",
+            "🙂",
+            "❤",
+            "\u{FE0F}",
+            "🤷",
+            "😕",
+            "👍",
+            "🇳",
+            "🇴",
+            "🇳🇴",
+            "\u{200D}",
+            "\u{1F3FD}",
+            "♀",
+            "☺",
+            "✅",
+            "🫶",
+        ];
+        let url_bits = ["https://www.nav.no/x", "www.udi.no", "post@imdi.no", "://", "@"];
+        let piece = proptest::prop_oneof![12 => proptest::sample::select(pieces), 1 => proptest::sample::select(url_bits.to_vec())];
+        proptest::collection::vec(piece, 0..30).prop_map(|v| v.concat())
+    }
+
+    /// No ZWJ, skin tone or stray variation selector (U+FE0F only right after a
+    /// pictograph, or after another one there): the scans' alphabet.
+    fn emoji_the_scans_know(text: &str) -> bool {
+        let mut prev = ' ';
+        text.chars().all(|c| {
+            let ok = match c {
+                '\u{FE0F}' => matches!(prev, '💪' | '🙂' | '❤' | '🤷' | '😕' | '👍' | '♀' | '☺' | '✅' | '🫶' | '\u{FE0F}'),
+                '\u{200D}' | '\u{1F3FD}' => false,
+                _ => true,
+            };
+            prev = c;
+            ok
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Emoji, variation selectors, ZWJ, skin tones, flags and URLs among Norwegian
+        /// words: all three paths agree with the reference, and the scans decline the
+        /// texts with a URL / e-mail look-alike and exactly those with an emoji sequence
+        /// they leave to unicode-segmentation.
+        #[test]
+        fn emoji_among_words_agree_on_every_path(text in emoji_alphabet()) {
+            same_as_reference(&text);
+            let (emoji_known, url_free) = (emoji_the_scans_know(&text), !memchr_any(text.as_bytes()));
+            proptest::prop_assert_eq!(units_agree(&text), emoji_known && url_free, "{:?}: units-only path", text);
+            // The tokens-only scan looks closer at `www` (not after a letter) itself.
+            let tokens_only = tokens_only_agree(&text);
+            proptest::prop_assert!(if url_free { tokens_only == emoji_known } else { !tokens_only || emoji_known }, "{:?}: tokens-only path", text);
         }
     }
 
