@@ -440,38 +440,75 @@ pub(crate) fn uax_sentences(text: &str, out: &mut Vec<(usize, usize)>) {
 /// Returns `false` (the caller must tokenize instead, and ignore the units given so
 /// far) on a character outside the fast alphabet and on `_`, which UAX #29 joins to
 /// letters (`_abc` is one segment that `tokenize` keeps whole as a symbol, no unit).
-pub(crate) fn scan_units(text: &str, cats: &mut Vec<CharCat>, folded: &mut String, mut unit: impl FnMut(usize, usize, u32, usize)) -> bool {
-    if text.len() >= u32::MAX as usize {
-        return false;
+pub(crate) fn scan_units(text: &str, cats: &mut Vec<CharCat>, folded: &mut String, unit: impl FnMut(usize, usize, u32, usize)) -> bool {
+    // Built as bytes: a run of ASCII letters is folded by table straight into place.
+    let mut out = std::mem::take(folded).into_bytes();
+    let fast = text.len() < u32::MAX as usize && scan_units_utf8(text, cats, &mut out, unit);
+    if !fast {
+        out.clear();
     }
+    // Only folded ASCII bytes and whole folded characters were appended.
+    *folded = String::from_utf8(out).expect("folded units are UTF-8");
+    fast
+}
+
+/// What [`scan_units`] does with each byte of a gap between units; any other value is
+/// an ASCII letter or digit, folded (lower case), and continues or starts a unit.
+const GAP: u8 = 0;
+/// `.`, `!`, `?`, CR, LF: a sentence may end here.
+const GAP_TERMINATOR: u8 = 1;
+/// Not ASCII (look closer), or `_`, which the scan leaves to the full tokenizer.
+const GAP_SLOW: u8 = 2;
+
+const UNIT_BYTE: [u8; 256] = {
+    let mut t = [GAP_SLOW; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match ASCII[b] {
+            _ if ASCII_FOLD[b] != 0 => ASCII_FOLD[b],
+            (Wb::ExtendNumLet, _) => GAP_SLOW,
+            (_, Sb::ATerm | Sb::STerm | Sb::Cr | Sb::Lf) => GAP_TERMINATOR,
+            _ => GAP,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// [`scan_units`] appending the folded units to `out` as UTF-8.
+fn scan_units_utf8(text: &str, cats: &mut Vec<CharCat>, out: &mut Vec<u8>, mut unit: impl FnMut(usize, usize, u32, usize)) -> bool {
     let bytes = text.as_bytes();
     let mut sentence = 0u32;
     // The previous unit: where its last character starts, and where it ends.
     let mut prev: Option<(usize, usize)> = None;
     let mut terminator_in_gap = false;
     // ASCII folds byte for byte and Latin-1 letters (two bytes) to at most two.
-    folded.reserve(bytes.len());
+    out.reserve(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         // The gap between units, a character at a time.
-        if ASCII_FOLD[b as usize] == 0 {
-            let (w, sb, len) = if b < 0x80 {
-                let (w, sb) = ASCII[b as usize];
-                (w, sb, 1)
-            } else {
-                match other_char(text, i) {
-                    Some(cat) => cat,
-                    None => return false,
-                }
-            };
-            if !matches!(w, Wb::ALetter | Wb::Numeric) {
-                if w == Wb::ExtendNumLet {
-                    return false;
-                }
-                terminator_in_gap |= matches!(sb, Sb::ATerm | Sb::STerm | Sb::Cr | Sb::Lf);
-                i += len;
+        match UNIT_BYTE[b as usize] {
+            GAP => {
+                i += 1;
                 continue;
             }
+            GAP_TERMINATOR => {
+                terminator_in_gap = true;
+                i += 1;
+                continue;
+            }
+            GAP_SLOW => {
+                if b < 0x80 {
+                    return false; // `_`
+                }
+                let Some((w, sb, len)) = other_char(text, i) else { return false };
+                if !matches!(w, Wb::ALetter | Wb::Numeric) {
+                    terminator_in_gap |= matches!(sb, Sb::ATerm | Sb::STerm | Sb::Cr | Sb::Lf);
+                    i += len;
+                    continue;
+                }
+            }
+            _ => {}
         }
         // A unit starts at `i`.
         if std::mem::take(&mut terminator_in_gap) {
@@ -484,29 +521,27 @@ pub(crate) fn scan_units(text: &str, cats: &mut Vec<CharCat>, folded: &mut Strin
         let start = i;
         let mut last_char = i;
         loop {
-            // A run of ASCII letters and digits: found by table, folded in one go.
+            // A run of ASCII letters and digits, found and folded by table.
             let run = i;
-            while bytes.get(i).is_some_and(|&b| ASCII_FOLD[b as usize] != 0) {
+            while bytes.get(i).is_some_and(|&b| UNIT_BYTE[b as usize] > GAP_SLOW) {
                 i += 1;
             }
             if i > run {
-                let from = folded.len();
-                folded.push_str(&text[run..i]);
-                folded[from..].make_ascii_lowercase();
+                out.extend(bytes[run..i].iter().map(|&b| UNIT_BYTE[b as usize]));
                 last_char = i - 1;
             }
             // A Latin-1 letter continues the unit; NFC already, so folding it alone is
             // what `fold_into` does.
             match latin1_letter_at(text, i) {
                 Some((c, len)) => {
-                    super::fold::fold_char(c, folded);
+                    super::fold::fold_char_utf8(c, out);
                     last_char = i;
                     i += len;
                 }
                 None => break,
             }
         }
-        unit(start, i, sentence, folded.len());
+        unit(start, i, sentence, out.len());
         prev = Some((last_char, i));
     }
     true
