@@ -547,8 +547,8 @@ mod tests {
 
     fn specials_alphabet() -> impl Strategy<Value = String> {
         let pieces: Vec<&str> = vec![
-            "www", "WwW", "w", "http", "HTTPS", "https", "://", ":", "/", "@", ".", "no", "nav", "æøå", "é", "a", "3", "-", "_", "%", "+", " ", "’", "'", ",", "(",
-            ")", "«", "?", "!", "\n", "\"", "<", "💪",
+            "www", "WwW", "w", "http", "HTTPS", "https", "://", ":", "/", "@", ".", "no", "nav", "æøå", "é", "a", "3", "-", "_", "%", "+", " ", "’", "'", ",",
+            "(", ")", "«", "?", "!", "\n", "\"", "<", "💪",
         ];
         proptest::collection::vec(proptest::sample::select(pieces), 0..20).prop_map(|v| v.concat())
     }
