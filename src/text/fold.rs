@@ -40,24 +40,41 @@ fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
 
 /// Appends the folded form of one character (of NFC text) to `out`.
 #[inline]
-pub(crate) fn fold_char(c: char, out: &mut String) {
+fn fold_char(c: char, out: &mut String) {
+    fold_char_with(c, |s| out.push_str(s));
+}
+
+/// [`fold_char`] appending UTF-8 bytes, for scans that build folded text as bytes.
+#[inline]
+pub(crate) fn fold_char_utf8(c: char, out: &mut Vec<u8>) {
+    fold_char_with(c, |s| out.extend_from_slice(s.as_bytes()));
+}
+
+/// The folded form of one character, given to `push` in pieces.
+#[inline]
+fn fold_char_with(c: char, mut push: impl FnMut(&str)) {
+    let mut buf = [0u8; 4];
     match c {
-        'æ' | 'Æ' | 'ä' | 'Ä' => out.push_str("ae"),
-        'ø' | 'Ø' | 'ö' | 'Ö' => out.push_str("oe"),
-        'å' | 'Å' => out.push_str("aa"),
-        'á' | 'à' | 'â' | 'ã' | 'Á' | 'À' | 'Â' | 'Ã' => out.push('a'),
-        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => out.push('e'),
-        'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => out.push('i'),
-        'ó' | 'ò' | 'ô' | 'õ' | 'Ó' | 'Ò' | 'Ô' | 'Õ' => out.push('o'),
-        'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => out.push('u'),
-        'ç' | 'Ç' | 'č' | 'Č' => out.push('c'),
-        'ñ' | 'Ñ' => out.push('n'),
-        'š' | 'Š' => out.push('s'),
-        'ž' | 'Ž' => out.push('z'),
+        'æ' | 'Æ' | 'ä' | 'Ä' => push("ae"),
+        'ø' | 'Ø' | 'ö' | 'Ö' => push("oe"),
+        'å' | 'Å' => push("aa"),
+        'á' | 'à' | 'â' | 'ã' | 'Á' | 'À' | 'Â' | 'Ã' => push("a"),
+        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => push("e"),
+        'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => push("i"),
+        'ó' | 'ò' | 'ô' | 'õ' | 'Ó' | 'Ò' | 'Ô' | 'Õ' => push("o"),
+        'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => push("u"),
+        'ç' | 'Ç' | 'č' | 'Č' => push("c"),
+        'ñ' | 'Ñ' => push("n"),
+        'š' | 'Š' => push("s"),
+        'ž' | 'Ž' => push("z"),
         // Typographic apostrophes fold to the ASCII one ("NAV’s").
-        '\u{2019}' | '\u{2018}' => out.push('\''),
-        c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-        c => out.extend(c.to_lowercase()),
+        '\u{2019}' | '\u{2018}' => push("'"),
+        c if c.is_ascii() => push(c.to_ascii_lowercase().encode_utf8(&mut buf)),
+        c => {
+            for lower in c.to_lowercase() {
+                push(lower.encode_utf8(&mut buf));
+            }
+        }
     }
 }
 
@@ -80,6 +97,17 @@ mod tests {
         let nfd = "bo\u{0308}rn og a\u{030A}r"; // ö and å decomposed
         assert_eq!(fold(nfd), fold("börn og år"));
         assert_eq!(fold("a\u{030A}"), "aa");
+    }
+
+    #[test]
+    fn folding_to_bytes_is_folding_to_a_string() {
+        for c in ('\0'..='\u{17F}').chain("’‘ĞİΣУЇ\u{1E9E}".chars()) {
+            let (mut s, mut b) = (String::new(), Vec::new());
+            fold_char(c, &mut s);
+            fold_char_utf8(c, &mut b);
+            assert_eq!(s.as_bytes(), b, "{c:?}");
+        }
+        assert_eq!(fold("İ"), "i\u{307}"); // to_lowercase gives two characters
     }
 
     #[test]

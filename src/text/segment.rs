@@ -6,9 +6,13 @@
 //! typographic marks (« » ’ – …). For text made only of those characters this module
 //! gives *exactly* the boundaries unicode-segmentation 1.13 gives: the sentence rules are
 //! a port of its state machine, the word rules are the subset of its state machine that
-//! these characters can reach (no Extend/Format/ZWJ, Hebrew, Katakana, emoji or regional
-//! indicators). Any other character makes [`segment`] return `false`, and the caller
-//! uses unicode-segmentation. Tests check both paths agree on random and real text.
+//! these characters can reach (no Hebrew or Katakana, and Extend only as U+FE0F right
+//! after a pictograph, no Format or ZWJ). Emoji are in the alphabet as far as they need
+//! no rule of their own: a pictograph (optionally with variation selectors U+FE0F) is a
+//! segment by itself, and regional indicators pair up into flags (WB15/WB16). Any other
+//! character makes [`segment`] return `false`, and the caller uses unicode-segmentation.
+//! Tests check both paths agree on random and real text, and on every accepted
+//! pictograph in many contexts.
 
 /// Word-break property (UAX #29 table 3) of the characters this fast path accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +29,8 @@ enum Wb {
     MidNum,
     MidNumLet,
     SingleQuote,
+    /// Regional indicators (flags): pairs join (WB15, WB16).
+    RegionalIndicator,
 }
 
 /// Sentence-break property (UAX #29 table 4) of the characters this fast path accepts.
@@ -108,8 +114,42 @@ fn other_cat(c: char) -> Option<(Wb, Sb)> {
         '\u{2018}' | '\u{2019}' => (Wb::MidNumLet, Sb::Close),                 // ‘ ’
         '\u{2013}' | '\u{2014}' => (Wb::Any, Sb::SContinue),                   // – —
         '\u{A7}' | '\u{2026}' => (Wb::Any, Sb::Other),                         // § …
+        c if is_regional_indicator(c) => (Wb::RegionalIndicator, Sb::Other),
+        c if is_pictograph(c) => (Wb::Any, Sb::Other),
         _ => return None,
     })
+}
+
+/// Emoji and symbols whose word-break property is Any and sentence-break property
+/// Other (neither letters, digits, spaces, marks nor brackets): blocks of pictographs
+/// without the skin-tone modifiers U+1F3FB..U+1F3FF (Extend), the dingbat digits
+/// U+2776..U+2793 (numbers), the dingbat quotation marks and brackets U+275B..U+2760,
+/// U+2768..U+2775 (Close). A test checks every one of them against unicode-segmentation.
+fn is_pictograph(c: char) -> bool {
+    matches!(c as u32,
+        0x2600..=0x26FF | 0x2700..=0x275A | 0x2761..=0x2767 | 0x2794..=0x27BF // ❤ ☺ ✅ ✨ ...
+        | 0x1F300..=0x1F3FA | 0x1F400..=0x1F64F // 🌍 🏠 💪 👍 🙂 😊 ...
+        | 0x1F680..=0x1F6FF | 0x1F900..=0x1F9FF | 0x1FA70..=0x1FAFF) // 🚀 🤷 🥲 🫶 ...
+}
+
+const VARIATION_SELECTOR_16: &str = "\u{FE0F}";
+
+/// Properties and length of the non-ASCII character at byte `i`, or `None` if the fast
+/// path does not know it. A pictograph takes the variation selectors (U+FE0F, Extend)
+/// after it along: UAX #29 attaches them to it (WB4, SB5), so `❤️` acts as one `❤`.
+/// Any other Extend, Format or ZWJ character (skin tones, ZWJ sequences, keycaps) is
+/// unknown.
+#[inline]
+fn other_char(text: &str, i: usize) -> Option<(Wb, Sb, usize)> {
+    let c = text[i..].chars().next().expect("char boundary");
+    let (w, s) = other_cat(c)?;
+    let mut len = c.len_utf8();
+    if c >= '\u{2600}' && w == Wb::Any && s == Sb::Other {
+        while text[i + len..].starts_with(VARIATION_SELECTOR_16) {
+            len += VARIATION_SELECTOR_16.len();
+        }
+    }
+    Some((w, s, len))
 }
 
 /// Fills `cats` with the properties of every character; `false` if one is unknown.
@@ -124,10 +164,9 @@ fn categorize(text: &str, cats: &mut Vec<CharCat>) -> bool {
             cats.push(CharCat { pos: i as u32, w, s });
             i += 1;
         } else {
-            let c = text[i..].chars().next().expect("char boundary");
-            let Some((w, s)) = other_cat(c) else { return false };
+            let Some((w, s, len)) = other_char(text, i) else { return false };
             cats.push(CharCat { pos: i as u32, w, s });
-            i += c.len_utf8();
+            i += len;
         }
     }
     true
@@ -401,89 +440,145 @@ pub(crate) fn uax_sentences(text: &str, out: &mut Vec<(usize, usize)>) {
 /// Returns `false` (the caller must tokenize instead, and ignore the units given so
 /// far) on a character outside the fast alphabet and on `_`, which UAX #29 joins to
 /// letters (`_abc` is one segment that `tokenize` keeps whole as a symbol, no unit).
-pub(crate) fn scan_units(text: &str, cats: &mut Vec<CharCat>, folded: &mut String, mut unit: impl FnMut(usize, usize, u32, usize)) -> bool {
-    if text.len() >= u32::MAX as usize {
-        return false;
+pub(crate) fn scan_units(text: &str, cats: &mut Vec<CharCat>, folded: &mut String, unit: impl FnMut(usize, usize, u32, usize)) -> bool {
+    // Built as bytes: a run of ASCII letters is folded by table straight into place.
+    let mut out = std::mem::take(folded).into_bytes();
+    let fast = text.len() < u32::MAX as usize && scan_units_utf8(text, cats, &mut out, unit);
+    if !fast {
+        out.clear();
     }
+    // Only folded ASCII bytes and whole folded characters were appended.
+    *folded = String::from_utf8(out).expect("folded units are UTF-8");
+    fast
+}
+
+/// What [`scan_units`] does with each byte of a gap between units; any other value is
+/// an ASCII letter or digit, folded (lower case), and continues or starts a unit.
+const GAP: u8 = 0;
+/// `.`, `!`, `?`, CR, LF: a sentence may end here.
+const GAP_TERMINATOR: u8 = 1;
+/// Not ASCII (look closer), or `_`, which the scan leaves to the full tokenizer.
+const GAP_SLOW: u8 = 2;
+
+const UNIT_BYTE: [u8; 256] = {
+    let mut t = [GAP_SLOW; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match ASCII[b] {
+            _ if ASCII_FOLD[b] != 0 => ASCII_FOLD[b],
+            (Wb::ExtendNumLet, _) => GAP_SLOW,
+            (_, Sb::ATerm | Sb::STerm | Sb::Cr | Sb::Lf) => GAP_TERMINATOR,
+            _ => GAP,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// [`scan_units`] appending the folded units to `out` as UTF-8.
+fn scan_units_utf8(text: &str, cats: &mut Vec<CharCat>, out: &mut Vec<u8>, mut unit: impl FnMut(usize, usize, u32, usize)) -> bool {
     let bytes = text.as_bytes();
     let mut sentence = 0u32;
-    let mut run_start: Option<usize> = None;
-    // Start of the last character of the unit being read / the previous unit.
-    let mut last_char = 0;
-    let mut prev_last_char: Option<usize> = None;
+    // The previous unit: where its last character starts, and where it ends.
+    let mut prev: Option<(usize, usize)> = None;
     let mut terminator_in_gap = false;
-    // A letter or digit at `i`: a unit starts here unless one is under way.
-    let mut letter_at = |i: usize, run_start: &mut Option<usize>, terminator_in_gap: &mut bool, prev_last_char: Option<usize>| {
-        if run_start.is_none() {
-            if std::mem::take(terminator_in_gap) {
-                if let Some(prev) = prev_last_char {
-                    if gap_has_break(text, prev, i, cats) {
-                        sentence += 1;
-                    }
-                }
-            }
-            *run_start = Some(i);
-        }
-        sentence
-    };
-    let mut sentence_now = 0;
     // ASCII folds byte for byte and Latin-1 letters (two bytes) to at most two.
-    folded.reserve(bytes.len());
+    out.reserve(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (w, sb) = if b < 0x80 {
-            let lower = ASCII_FOLD[b as usize];
-            if lower != 0 {
-                // The common case: an ASCII letter or digit.
-                if run_start.is_none() {
-                    sentence_now = letter_at(i, &mut run_start, &mut terminator_in_gap, prev_last_char);
-                }
-                folded.push(lower as char);
-                last_char = i;
+    while let Some(&b) = bytes.get(i) {
+        // The gap between units, a character at a time.
+        match UNIT_BYTE[b as usize] {
+            GAP => {
                 i += 1;
                 continue;
             }
-            i += 1;
-            ASCII[b as usize]
-        } else {
-            let c = text[i..].chars().next().expect("char boundary");
-            let Some((w, sb)) = other_cat(c) else { return false };
-            if matches!(w, Wb::ALetter | Wb::Numeric) {
-                sentence_now = letter_at(i, &mut run_start, &mut terminator_in_gap, prev_last_char);
-                // Latin-1 letters: NFC already, so folding char by char is `fold_into`.
-                super::fold::fold_char(c, folded);
-                last_char = i;
-                i += c.len_utf8();
+            GAP_TERMINATOR => {
+                terminator_in_gap = true;
+                i += 1;
                 continue;
             }
-            i += c.len_utf8();
-            (w, sb)
-        };
-        if w == Wb::ExtendNumLet {
-            return false;
+            GAP_SLOW => {
+                if b < 0x80 {
+                    return false; // `_`
+                }
+                let Some((w, sb, len)) = other_char(text, i) else { return false };
+                if !matches!(w, Wb::ALetter | Wb::Numeric) {
+                    terminator_in_gap |= matches!(sb, Sb::ATerm | Sb::STerm | Sb::Cr | Sb::Lf);
+                    i += len;
+                    continue;
+                }
+            }
+            _ => {}
         }
-        if let Some(start) = run_start.take() {
-            unit(start, last_char_end(text, last_char), sentence_now, folded.len());
-            prev_last_char = Some(last_char);
+        // A unit starts at `i`.
+        if std::mem::take(&mut terminator_in_gap) {
+            if let Some((prev_last, prev_end)) = prev {
+                if gap_has_break(text, prev_last, prev_end, i, cats) {
+                    sentence += 1;
+                }
+            }
         }
-        terminator_in_gap |= matches!(sb, Sb::ATerm | Sb::STerm | Sb::Cr | Sb::Lf);
-    }
-    if let Some(start) = run_start {
-        unit(start, bytes.len(), sentence_now, folded.len());
+        let start = i;
+        let mut last_char = i;
+        loop {
+            // A run of ASCII letters and digits, found and folded by table.
+            let run = i;
+            while bytes.get(i).is_some_and(|&b| UNIT_BYTE[b as usize] > GAP_SLOW) {
+                i += 1;
+            }
+            if i > run {
+                out.extend(bytes[run..i].iter().map(|&b| UNIT_BYTE[b as usize]));
+                last_char = i - 1;
+            }
+            // A Latin-1 letter continues the unit; NFC already, so folding it alone is
+            // what `fold_into` does.
+            match latin1_letter_at(text, i) {
+                Some((c, len)) => {
+                    super::fold::fold_char_utf8(c, out);
+                    last_char = i;
+                    i += len;
+                }
+                None => break,
+            }
+        }
+        unit(start, i, sentence, out.len());
+        prev = Some((last_char, i));
     }
     true
 }
 
-/// End of the character starting at byte `i`.
-fn last_char_end(text: &str, i: usize) -> usize {
-    i + text[i..].chars().next().map_or(0, char::len_utf8)
+/// The letter or digit outside ASCII at byte `i` and its length, if there is one.
+#[inline]
+fn latin1_letter_at(text: &str, i: usize) -> Option<(char, usize)> {
+    let b = *text.as_bytes().get(i)?;
+    if b < 0x80 {
+        return None;
+    }
+    let c = text[i..].chars().next().expect("char boundary");
+    let (w, _) = other_cat(c)?;
+    matches!(w, Wb::ALetter | Wb::Numeric).then_some((c, c.len_utf8()))
 }
 
 /// Does a sentence break fall between the unit whose last character starts at byte
-/// `prev_last` and the unit starting at byte `next`? Runs [`sentence_breaks`] over that
-/// stretch, extended to the first character that decides SB8's look-ahead.
-fn gap_has_break(text: &str, prev_last: usize, next: usize, cats: &mut Vec<CharCat>) -> bool {
+/// `prev_last` (and which ends at `prev_end`) and the unit starting at byte `next`?
+fn gap_has_break(text: &str, prev_last: usize, prev_end: usize, next: usize, cats: &mut Vec<CharCat>) -> bool {
+    let bytes = text.as_bytes();
+    // The common gap: `.`, `!` or `?` and one space before an ASCII letter. The only
+    // break candidate is before the letter (SB9, SB10 keep the terminator and the space
+    // with what precedes), and there SB11 breaks unless SB8 holds, which needs `.` and a
+    // lower-case letter (SB6, SB7 and SB8a need other characters).
+    if let ([t @ (b'.' | b'!' | b'?'), b' '], Some(&x)) = (&bytes[prev_end..next], bytes.get(next)) {
+        if x.is_ascii_alphabetic() {
+            return !(*t == b'.' && x.is_ascii_lowercase());
+        }
+    }
+    gap_has_break_by_rules(text, prev_last, next, cats)
+}
+
+/// [`gap_has_break`] by the rules: runs [`sentence_breaks`] over the stretch from
+/// `prev_last` to `next`, extended to the first character that decides SB8's
+/// look-ahead.
+fn gap_has_break_by_rules(text: &str, prev_last: usize, next: usize, cats: &mut Vec<CharCat>) -> bool {
     cats.clear();
     let bytes = text.as_bytes();
     let mut next_k = 0;
@@ -493,11 +588,10 @@ fn gap_has_break(text: &str, prev_last: usize, next: usize, cats: &mut Vec<CharC
             let (w, s) = ASCII[bytes[i] as usize];
             (w, s, 1)
         } else {
-            let c = text[i..].chars().next().expect("char boundary");
             // Unknown characters lie past `next` (the scan checked the rest); the scan
             // will reach them and give up, so this answer does not matter.
-            let Some((w, s)) = other_cat(c) else { return false };
-            (w, s, c.len_utf8())
+            let Some(cat) = other_char(text, i) else { return false };
+            cat
         };
         if i == next {
             next_k = cats.len();
@@ -523,7 +617,8 @@ pub(crate) enum TokenShape {
     Word,
     /// The same without any letter.
     Number,
-    /// One character that is neither a letter, a digit nor a space.
+    /// One character that is neither a letter, a digit nor a space (a flag: two
+    /// regional indicators; a pictograph: with its variation selectors).
     Symbol,
 }
 
@@ -586,10 +681,16 @@ fn token_class(text: &str, i: usize) -> Option<(u8, usize)> {
     if b < 0x80 {
         return (b == b':' && !text.as_bytes()[i + 1..].starts_with(b"//")).then_some((TC_MID_LETTER, 1));
     }
-    let c = text[i..].chars().next().expect("char boundary");
-    let (w, _) = other_cat(c)?;
-    let class = if c == '\u{A0}' { TC_SPACE } else { token_class_of(w) };
-    Some((class, c.len_utf8()))
+    let (w, _, mut len) = other_char(text, i)?;
+    if w == Wb::RegionalIndicator && text[i + len..].starts_with(is_regional_indicator) {
+        len *= 2; // a flag: one symbol (WB15, WB16); the scan meets the first of each pair
+    }
+    let class = if text[i..].starts_with('\u{A0}') { TC_SPACE } else { token_class_of(w) };
+    Some((class, len))
+}
+
+fn is_regional_indicator(c: char) -> bool {
+    matches!(c, '\u{1F1E6}'..='\u{1F1FF}')
 }
 
 /// The tokens of everyday text, with their ranges and shapes exactly as `tokenize`
@@ -715,6 +816,8 @@ fn word_segments(cats: &[CharCat], end: usize, sentence: u32, word: &mut impl Fn
         k += 1;
         match first {
             Wb::Cr if wcat(k) == Some(Wb::Lf) => k += 1, // WB3
+            // WB15, WB16: a flag is a pair, counted from the first indicator of a run.
+            Wb::RegionalIndicator if wcat(k) == Some(Wb::RegionalIndicator) => k += 1,
             Wb::WSegSpace => {
                 while wcat(k) == Some(Wb::WSegSpace) {
                     k += 1; // WB3d
@@ -801,9 +904,165 @@ mod tests {
 
     #[test]
     fn unknown_characters_take_the_slow_path() {
-        for t in ["smil 😀", "a\u{030A}", "Україна", "soft\u{AD}hyphen", "µ"] {
+        for t in ["a\u{030A}", "Україна", "soft\u{AD}hyphen", "µ", "➀", "❨", "…\u{FE0F}", "a\u{FE0F}", "\u{FE0F}"] {
             assert!(fast(t).is_none(), "{t:?}");
         }
+        // Emoji that need WB3c, WB4 or WB15 beyond what the fast path does.
+        for t in ["🤷\u{200D}♀\u{FE0F}", "👍\u{1F3FD}", "1\u{FE0F}\u{20E3}", "🇳🇴\u{FE0F}", "🇳\u{FE0F}🇴", "a\u{200D}b"] {
+            assert!(fast(t).is_none(), "{t:?}");
+        }
+    }
+
+    /// The short cut in `gap_has_break` decides like the state machine.
+    #[test]
+    fn common_gaps_decide_as_the_rules_do() {
+        let mut cats = Vec::new();
+        let mut checked = 0;
+        for head in ["", "Det er ", "U.S.", "«x» "] {
+            for prev in ["a", "A", "7", "å", "Ø"] {
+                for t in [".", "!", "?"] {
+                    for x in ('a'..='z').chain('A'..='Z') {
+                        for tail in ["", "b", ". ", "B"] {
+                            let text = format!("{head}{prev}{t} {x}{tail}");
+                            let (prev_last, prev_end) = (head.len(), head.len() + prev.len());
+                            let next = prev_end + 2;
+                            let by_rules = gap_has_break_by_rules(&text, prev_last, next, &mut cats);
+                            assert_eq!(gap_has_break(&text, prev_last, prev_end, next, &mut cats), by_rules, "{text:?}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 4 * 5 * 3 * 52 * 4);
+    }
+
+    fn pictographs() -> impl Iterator<Item = char> {
+        (0x2000..=0x1FFFF).filter_map(char::from_u32).filter(|&c| is_pictograph(c))
+    }
+
+    /// Every pictograph and regional indicator the fast path accepts, in contexts that
+    /// tell its word and sentence properties apart (a letter, digit, space, bracket or
+    /// mark would join or break differently from Any / Other).
+    #[test]
+    fn every_pictograph_agrees_in_context() {
+        let contexts = [
+            "{}",
+            "a{}",
+            "{}a",
+            "{}{}",
+            "1{}2",
+            "a{}b",
+            "{}\u{FE0F}",
+            "{}\u{FE0F}\u{FE0F}b",
+            "{}\u{FE0F} {}",
+            "Ja. {} b",
+            "Ja. {}B",
+            "ja.{}",
+            "Ja. {}\u{FE0F}b",
+            "a.{}.b",
+            "{}. Ja",
+            "{}! ja",
+            "x {}\u{FE0F} y",
+            "{}🇳🇴",
+            "🇳{}🇴",
+            "{}-a",
+            "a-{}",
+            "a'{}",
+            "{}'a",
+            "\n{}\n",
+            "\r\n{}",
+            "  {}  ",
+            "«{}»",
+        ];
+        let mut n = 0;
+        for c in pictographs().chain('\u{1F1E6}'..='\u{1F1FF}') {
+            assert!(!c.is_alphanumeric() && !c.is_whitespace(), "{c:?}");
+            for ctx in contexts {
+                let text = ctx.replace("{}", &c.to_string());
+                // A flag with a variation selector needs WB4 inside WB15: left to the slow path.
+                let known = !(is_regional_indicator(c) && ctx.contains('\u{FE0F}'));
+                assert_eq!(fast(&text).is_some(), known, "{text:?}: fast path taken?");
+                agree(&text);
+                n += 1;
+            }
+        }
+        assert!(n > 1000 * contexts.len());
+    }
+
+    #[test]
+    fn flags_pair_up_from_the_first_indicator() {
+        for t in ["🇳🇴", "🇳🇴🇸", "🇳🇴🇸🇪", "a🇳🇴🇸🇪🇩b", "🇳 🇴🇸", "Norge🇳🇴. Ja 🇳🇴🇳🇴🇳"] {
+            assert!(fast(t).is_some(), "{t:?}");
+            agree(t);
+        }
+    }
+
+    fn emoji_alphabet() -> impl Strategy<Value = String> {
+        let pieces: Vec<&str> = vec![
+            "bolig",
+            "NAV",
+            "Tolk",
+            "æøå",
+            "Ære",
+            "30",
+            " ",
+            " ",
+            ". ",
+            "! ",
+            "?",
+            ".",
+            ",",
+            "-",
+            "'",
+            "«",
+            "»",
+            ")",
+            "\n",
+            "\r\n",
+            "\u{A0}",
+            "…",
+            "💪",
+            "🙂",
+            "❤",
+            "❤\u{FE0F}",
+            "\u{FE0F}",
+            "🤷",
+            "😕",
+            "👍",
+            "🇳",
+            "🇴",
+            "🇳🇴",
+            "\u{200D}",
+            "\u{1F3FD}",
+            "♀",
+            "☺",
+            "✅",
+            "🫶",
+            "\u{20E3}",
+            "_",
+        ];
+        proptest::collection::vec(proptest::sample::select(pieces), 0..24).prop_map(|v| v.concat())
+    }
+
+    /// Whether `text` has only characters the fast path accepts: no ZWJ, skin tone,
+    /// keycap, `_`, and U+FE0F only after a pictograph.
+    fn in_fast_alphabet(text: &str) -> bool {
+        let mut prev = None;
+        for c in text.chars() {
+            let ok = match c {
+                '\u{FE0F}' => prev.is_some_and(is_pictograph),
+                '\u{200D}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{20E3}' => false,
+                _ => true,
+            };
+            if !ok {
+                return false;
+            }
+            if c != '\u{FE0F}' {
+                prev = Some(c);
+            }
+        }
+        true
     }
 
     fn uax_sentences_of(text: &str) -> Vec<(usize, usize)> {
@@ -861,6 +1120,14 @@ mod tests {
 
         #[test]
         fn any_text_agrees_or_falls_back(text in "\\PC{0,30}") {
+            agree(&text);
+        }
+
+        /// Emoji, variation selectors, ZWJ, skin tones and flags among Norwegian words:
+        /// the fast path agrees, and declines exactly what it does not know.
+        #[test]
+        fn emoji_among_words_agree_or_fall_back(text in emoji_alphabet()) {
+            prop_assert_eq!(fast(&text).is_some(), in_fast_alphabet(&text), "{:?}", text);
             agree(&text);
         }
 
