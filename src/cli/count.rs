@@ -84,6 +84,7 @@ pub fn run(engine: &Engine, a: CountArgs, quiet: bool) -> CliResult {
             .map_err(CliError::input)?;
     // Counting needs the text and question only, and the --by column.
     reader.keep_only_fields(by.as_slice());
+    reader.skip_ids();
     let mut counts = new_counts(engine, &reader);
     let progress = Progress::new(quiet, reader.progress().1);
     // Counting needs each answer's themes, not the evidence.
