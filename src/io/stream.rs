@@ -334,6 +334,15 @@ impl AnswerReader {
     pub fn question_column(&self) -> Option<usize> {
         self.question_column
     }
+    /// The question of every answer, when all answer the same one (one text
+    /// column and no question column): then a caller grouping answers by
+    /// question need not compare each answer's.
+    pub fn single_question(&self) -> Option<&str> {
+        match (self.question_column, self.text_columns.as_slice()) {
+            (None, &[c]) => Some(&self.columns[c]),
+            _ => None,
+        }
+    }
     /// Looks up a column by name (same rules and errors as `--text-column`).
     pub fn column_index(&self, name: &str) -> Result<usize, InputError> {
         find_column(&self.columns, name)
@@ -672,7 +681,7 @@ const KEEP_BYTES: usize = 1024;
 /// ...and this many times what is needed.
 const KEEP_FACTOR: usize = 4;
 /// The smallest buffer a non-empty string gets.
-const MIN_BYTES: usize = 32;
+const MIN_BYTES: usize = 128;
 
 /// Sets `s` to `v`, reusing its buffer. A buffer too small is replaced by a
 /// fresh one, rounded up to a power of two so that the slot's next answers
@@ -784,12 +793,26 @@ mod tests {
             (answers[3].id.as_str(), answers[3].question.as_str()),
             ("4", "svar")
         );
+        assert_eq!(r.single_question(), Some("svar"));
 
         let mut r = reader(&csv, &ReadOptions::default());
         r.keep_only_fields(&[]);
         let mut buf = AnswerBuf::default();
         r.refill(2, &mut buf).unwrap();
         assert_eq!(buf.as_slice()[1].fields, vec!["", "", ""]);
+    }
+
+    #[test]
+    fn single_question_only_when_every_answer_has_the_same() {
+        let csv = "nr,q,a,b\n1,Q1,x,y\n2,Q2,z,w\n";
+        let opts = |text: &str, question: Option<&str>| ReadOptions {
+            text_column: Some(text.to_string()),
+            question_column: question.map(str::to_string),
+            ..Default::default()
+        };
+        assert_eq!(reader(csv, &opts("b", None)).single_question(), Some("b"));
+        assert_eq!(reader(csv, &opts("a,b", None)).single_question(), None);
+        assert_eq!(reader(csv, &opts("a", Some("q"))).single_question(), None);
     }
 
     #[test]
@@ -871,13 +894,13 @@ mod tests {
         assert_eq!((s.as_str(), s.capacity()), ("ny", before));
 
         // Growing rounds up, so answers of similar length share one buffer.
-        overwrite(&mut s, &"y".repeat(100));
-        assert_eq!(s.capacity(), 128);
+        overwrite(&mut s, &"y".repeat(200));
+        assert_eq!(s.capacity(), 256);
         let buffer = s.as_ptr();
-        for len in [120, 3, 128, 65, 0, 90] {
+        for len in [220, 3, 256, 129, 0, 90] {
             overwrite(&mut s, &"z".repeat(len));
             assert_eq!(s, "z".repeat(len));
-            assert_eq!((s.as_ptr(), s.capacity()), (buffer, 128), "{len}");
+            assert_eq!((s.as_ptr(), s.capacity()), (buffer, 256), "{len}");
         }
         // A buffer up to KEEP_BYTES is kept even for an empty answer.
         overwrite(&mut s, &"w".repeat(KEEP_BYTES));
