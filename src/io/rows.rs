@@ -34,6 +34,11 @@ impl RowChunk {
         self.text.len()
     }
 
+    /// Bytes the text buffer can hold without growing.
+    pub fn text_capacity(&self) -> usize {
+        self.text.capacity()
+    }
+
     pub fn clear(&mut self) {
         self.text.clear();
         self.ends.clear();

@@ -12,13 +12,15 @@
 //! reads ahead a few chunks of rows (a bounded queue), so reading, decoding and
 //! parsing overlap with coding. The rows are packed ([`RowChunk`]); the
 //! answers' strings are made in the caller's thread, which also frees them
-//! (much cheaper for the allocator than freeing across threads). Excel sheets
-//! are loaded whole.
+//! (much cheaper for the allocator than freeing across threads). Used chunks
+//! go back to the reading thread to be filled again, so their buffers are
+//! neither freed across threads nor grown (and page-faulted in) anew for
+//! every chunk. Excel sheets are loaded whole.
 
 use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
 use super::decode::{self, CountingReader, Detected, EncodingSource, TextStream};
@@ -34,6 +36,9 @@ const CHUNK_ROWS: usize = 2048;
 const CHUNK_BYTES: usize = 1 << 20;
 /// Chunks the reading thread may be ahead by.
 const QUEUE_CHUNKS: usize = 2;
+/// A used chunk whose text buffer grew beyond this (a huge record) is freed
+/// rather than reused, so memory stays bounded by what is being read now.
+const REUSE_MAX_BYTES: usize = 4 * CHUNK_BYTES;
 
 /// An open input, handing out answers in file order.
 pub struct AnswerReader {
@@ -61,8 +66,8 @@ pub struct AnswerReader {
 enum Feed {
     /// Read on demand, in the caller's thread.
     Inline(Box<dyn RowSource>),
-    /// Read ahead by a background thread.
-    Thread(Receiver<Msg>),
+    /// Read ahead by a background thread, which gets used chunks back.
+    Thread(Receiver<Msg>, SyncSender<RowChunk>),
 }
 
 enum Msg {
@@ -266,6 +271,7 @@ impl AnswerReader {
             required,
             row_no: 0,
             kept: vec![true; columns.len()],
+            ids: true,
         };
         let feed = if threaded {
             spawn(opened.rows)
@@ -328,6 +334,15 @@ impl AnswerReader {
     pub fn question_column(&self) -> Option<usize> {
         self.question_column
     }
+    /// The question of every answer, when all answer the same one (one text
+    /// column and no question column): then a caller grouping answers by
+    /// question need not compare each answer's.
+    pub fn single_question(&self) -> Option<&str> {
+        match (self.question_column, self.text_columns.as_slice()) {
+            (None, &[c]) => Some(&self.columns[c]),
+            _ => None,
+        }
+    }
     /// Looks up a column by name (same rules and errors as `--text-column`).
     pub fn column_index(&self, name: &str) -> Result<usize, InputError> {
         find_column(&self.columns, name)
@@ -358,6 +373,12 @@ impl AnswerReader {
             }
         }
         self.shape.kept = kept;
+    }
+
+    /// Leaves [`Answer::id`] empty: for a command that never shows ids
+    /// (`count`), so no id is copied or numbered for every answer.
+    pub fn skip_ids(&mut self) {
+        self.shape.ids = false;
     }
 
     fn next_into(&mut self, max: usize, out: &mut impl AnswerOut) -> Result<usize, InputError> {
@@ -441,9 +462,13 @@ impl AnswerReader {
                     }
                 }
             }
-            Feed::Thread(rx) => match rx.recv() {
+            Feed::Thread(rx, used) => match rx.recv() {
                 Ok(Msg::Chunk(c)) => {
-                    self.chunk = c;
+                    let old = std::mem::replace(&mut self.chunk, c);
+                    if old.text_capacity() <= REUSE_MAX_BYTES {
+                        // Full or gone (the thread ended): the chunk is just freed.
+                        let _ = used.try_send(old);
+                    }
                     Ok(true)
                 }
                 Ok(Msg::Failed(e)) => Err(e),
@@ -493,8 +518,12 @@ fn fill_chunk(rows: &mut dyn RowSource, chunk: &mut RowChunk) -> Result<bool, In
 
 fn spawn(mut rows: Box<dyn RowSource>) -> Feed {
     let (tx, rx) = sync_channel(QUEUE_CHUNKS);
+    // Chunks in use: QUEUE_CHUNKS queued, one being filled, one being read
+    // from, one just sent; more than that are never in flight.
+    let (used_tx, used) = sync_channel::<RowChunk>(QUEUE_CHUNKS + 2);
     let work = move || loop {
-        let mut chunk = RowChunk::default();
+        let mut chunk = used.try_recv().unwrap_or_default();
+        chunk.clear();
         let res = fill_chunk(rows.as_mut(), &mut chunk);
         let end = !matches!(res, Ok(false));
         if chunk.rows() > 0 && tx.send(Msg::Chunk(chunk)).is_err() {
@@ -512,7 +541,7 @@ fn spawn(mut rows: Box<dyn RowSource>) -> Feed {
         .name("tema-read".into())
         .spawn(work)
     {
-        Ok(_) => Feed::Thread(rx),
+        Ok(_) => Feed::Thread(rx, used_tx),
         // Cannot happen in practice; `work` was moved, so report it honestly.
         Err(e) => {
             let (tx, rx) = sync_channel(1);
@@ -522,7 +551,8 @@ fn spawn(mut rows: Box<dyn RowSource>) -> Feed {
                 None,
                 format!("cannot start the reading thread: {e}"),
             )));
-            Feed::Thread(rx)
+            let (used_tx, _) = sync_channel(0);
+            Feed::Thread(rx, used_tx)
         }
     }
 }
@@ -540,6 +570,8 @@ struct Shape {
     row_no: u64,
     /// Which columns go into [`Answer::fields`] (the rest stay empty).
     kept: Vec<bool>,
+    /// Fill [`Answer::id`] (see [`AnswerReader::skip_ids`]).
+    ids: bool,
 }
 
 impl Shape {
@@ -576,6 +608,7 @@ impl Shape {
             let c = self.text_columns[k];
             let a = out.slot();
             match self.id_column {
+                _ if !self.ids => a.id.clear(),
                 Some(c) => overwrite(&mut a.id, chunk.field(row, c)),
                 None => write_number(&mut a.id, self.row_no),
             }
@@ -644,18 +677,36 @@ impl AnswerOut for AnswerBuf {
 }
 
 /// A reused string keeps its buffer unless the buffer is both above this size...
-const KEEP_BYTES: usize = 256;
+const KEEP_BYTES: usize = 1024;
+/// ...and this many times what is needed.
+const KEEP_FACTOR: usize = 4;
+/// The smallest buffer a non-empty string gets.
+const MIN_BYTES: usize = 128;
 
-/// Sets `s` to `v`, reusing its buffer, unless that buffer is large and mostly
-/// unneeded: then a slot that once held a very long answer gives its memory back,
-/// so the memory of a batch stays bounded by what it holds now.
+/// Sets `s` to `v`, reusing its buffer. A buffer too small is replaced by a
+/// fresh one, rounded up to a power of two so that the slot's next answers
+/// (whose lengths vary a lot) mostly fit: growing it in place would copy the
+/// old text for nothing. A buffer large and mostly unneeded is replaced too:
+/// a slot that once held a very long answer gives its memory back, so the
+/// memory of a batch stays bounded by what it holds now.
 fn overwrite(s: &mut String, v: &str) {
-    // ...and four times what is needed.
-    if s.capacity() > KEEP_BYTES && s.capacity() / 4 > v.len() {
-        *s = String::from(v);
+    let cap = s.capacity();
+    if v.len() > cap || (cap > KEEP_BYTES && cap / KEEP_FACTOR > v.len()) {
+        *s = String::with_capacity(room_for(v.len()));
     } else {
         s.clear();
-        s.push_str(v);
+    }
+    s.push_str(v);
+}
+
+/// The buffer size [`overwrite`] gives a string of `len` bytes.
+fn room_for(len: usize) -> usize {
+    match len {
+        0 => 0,
+        _ => len
+            .checked_next_power_of_two()
+            .unwrap_or(len)
+            .max(MIN_BYTES),
     }
 }
 
@@ -742,12 +793,91 @@ mod tests {
             (answers[3].id.as_str(), answers[3].question.as_str()),
             ("4", "svar")
         );
+        assert_eq!(r.single_question(), Some("svar"));
 
         let mut r = reader(&csv, &ReadOptions::default());
         r.keep_only_fields(&[]);
         let mut buf = AnswerBuf::default();
         r.refill(2, &mut buf).unwrap();
         assert_eq!(buf.as_slice()[1].fields, vec!["", "", ""]);
+    }
+
+    #[test]
+    fn single_question_only_when_every_answer_has_the_same() {
+        let csv = "nr,q,a,b\n1,Q1,x,y\n2,Q2,z,w\n";
+        let opts = |text: &str, question: Option<&str>| ReadOptions {
+            text_column: Some(text.to_string()),
+            question_column: question.map(str::to_string),
+            ..Default::default()
+        };
+        assert_eq!(reader(csv, &opts("b", None)).single_question(), Some("b"));
+        assert_eq!(reader(csv, &opts("a,b", None)).single_question(), None);
+        assert_eq!(reader(csv, &opts("a", Some("q"))).single_question(), None);
+    }
+
+    #[test]
+    fn skip_ids_leaves_ids_empty_and_the_rest_as_it_was() {
+        let csv = sample_csv(40);
+        for id in [None, Some("nr".to_string())] {
+            let opts = ReadOptions {
+                id_column: id,
+                ..Default::default()
+            };
+            let mut expected = Vec::new();
+            reader(&csv, &opts)
+                .next_batch(usize::MAX, &mut expected)
+                .unwrap();
+            let mut r = reader(&csv, &opts);
+            r.skip_ids();
+            let mut buf = AnswerBuf::default();
+            r.refill(usize::MAX, &mut buf).unwrap();
+            assert_eq!(buf.len(), 40);
+            for (a, e) in buf.as_slice().iter().zip(&expected) {
+                assert_eq!(a.id, "");
+                let e = Answer {
+                    id: String::new(),
+                    ..e.clone()
+                };
+                assert_eq!(a, &e);
+            }
+        }
+    }
+
+    #[test]
+    fn the_reading_thread_reads_like_the_caller_with_chunks_reused() {
+        // Many chunks (so used ones come back and are filled again), and
+        // records too big for a chunk to be kept (REUSE_MAX_BYTES).
+        let mut csv = String::from("nr,svar,kommune\n");
+        for i in 0..30_000 {
+            let text = match i {
+                5_000 | 17_000 => "stor ".repeat(REUSE_MAX_BYTES / 4),
+                _ => format!("svar {i} {}", "x".repeat(i % 300)),
+            };
+            csv.push_str(&format!("N{i},\"{text}\",K{}\n", i % 4));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("svar.csv");
+        std::fs::write(&path, &csv).unwrap();
+        let opts = ReadOptions::default();
+        let mut expected = Vec::new();
+        reader(&csv, &opts)
+            .next_batch(usize::MAX, &mut expected)
+            .unwrap();
+        assert_eq!(expected.len(), 30_000);
+
+        let mut r = AnswerReader::open(path.to_str().unwrap(), &opts).unwrap();
+        assert!(matches!(r.feed, Feed::Thread(..)));
+        let mut buf = AnswerBuf::default();
+        let mut n = 0;
+        loop {
+            buf.clear();
+            if r.refill(1000, &mut buf).unwrap() == 0 {
+                break;
+            }
+            assert_eq!(buf.as_slice(), &expected[n..n + buf.len()]);
+            n += buf.len();
+        }
+        assert_eq!(n, 30_000);
     }
 
     #[test]
@@ -762,6 +892,20 @@ mod tests {
         let before = s.capacity();
         overwrite(&mut s, "ny");
         assert_eq!((s.as_str(), s.capacity()), ("ny", before));
+
+        // Growing rounds up, so answers of similar length share one buffer.
+        overwrite(&mut s, &"y".repeat(200));
+        assert_eq!(s.capacity(), 256);
+        let buffer = s.as_ptr();
+        for len in [220, 3, 256, 129, 0, 90] {
+            overwrite(&mut s, &"z".repeat(len));
+            assert_eq!(s, "z".repeat(len));
+            assert_eq!((s.as_ptr(), s.capacity()), (buffer, 256), "{len}");
+        }
+        // A buffer up to KEEP_BYTES is kept even for an empty answer.
+        overwrite(&mut s, &"w".repeat(KEEP_BYTES));
+        overwrite(&mut s, "");
+        assert_eq!(s.capacity(), KEEP_BYTES);
     }
 
     #[test]

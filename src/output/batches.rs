@@ -6,10 +6,15 @@
 //! one to the caller and reads the next, so the coding threads do not wait for
 //! reading and writing. Batches still reach the caller one at a time, in input
 //! order, and each answer's strings are reused from batch to batch.
+//!
+//! The coding threads share a batch in small pieces ([`CODE_STEP`] answers), so
+//! they finish it at nearly the same time instead of one waiting for the other's
+//! last long piece; and the first batch is small, so they start soon.
 
 use crate::io::{Answer, AnswerBuf, AnswerReader, InputError};
 use crate::report::MissingMarkers;
 use crate::{Coded, Engine};
+use rayon::prelude::*;
 use std::io;
 
 /// How big one batch may get. A batch ends at whichever limit comes first.
@@ -18,6 +23,9 @@ pub struct BatchLimits {
     pub max_answers: usize,
     /// Bytes of text and kept fields, so a file of 20 KB answers keeps few at a time.
     pub max_bytes: usize,
+    /// The first batch's `max_answers`: nothing is coded until it is read, so
+    /// a small one lets the coding threads start soon.
+    pub first_answers: usize,
 }
 
 impl Default for BatchLimits {
@@ -25,9 +33,15 @@ impl Default for BatchLimits {
         BatchLimits {
             max_answers: 8192,
             max_bytes: 8 << 20,
+            first_answers: 1024,
         }
     }
 }
+
+/// Answers a coding thread takes at a time: small enough that the threads finish
+/// a batch together (one answer takes microseconds), large enough that handing
+/// out pieces costs next to nothing.
+const CODE_STEP: usize = 16;
 
 /// Answers are pulled from the reader this many at a time while filling a batch, so
 /// the byte limit is overshot by at most this many answers.
@@ -78,21 +92,30 @@ impl Slot {
         }
     }
 
-    /// Codes the answers read into this slot (missing ones as "": no hits, no themes);
-    /// themes only (no hits) if `themes_only`.
-    fn code(&mut self, engine: &Engine, themes_only: bool) {
-        let texts: Vec<&str> = self
-            .answers
-            .as_slice()
-            .iter()
-            .zip(&self.missing)
-            .map(|(a, &m)| if m { "" } else { a.text.as_str() })
-            .collect();
-        if themes_only {
-            engine.themes_batch_into(&texts, &mut self.coded);
-        } else {
-            engine.tag_batch_into(&texts, &mut self.coded);
-        }
+    /// Marks the missing answers read into this slot and codes the others (missing
+    /// ones as "": no hits, no themes), in parallel; themes only (no hits) if
+    /// `themes_only`. Each answer's text is checked right before it is coded, by
+    /// the same thread, while it is in that core's cache.
+    fn code(&mut self, engine: &Engine, markers: &MissingMarkers, themes_only: bool) {
+        let answers = self.answers.as_slice();
+        self.coded.truncate(answers.len());
+        self.coded.resize_with(answers.len(), Coded::default);
+        self.missing.clear();
+        self.missing.resize(answers.len(), false);
+        self.coded
+            .par_iter_mut()
+            .zip(self.missing.par_iter_mut())
+            .zip(answers.par_iter())
+            .with_max_len(CODE_STEP)
+            .for_each(|((coded, missing), a)| {
+                *missing = markers.is_missing(&a.text);
+                let text = if *missing { "" } else { a.text.as_str() };
+                if themes_only {
+                    engine.themes_into(text, coded);
+                } else {
+                    engine.tag_into(text, coded);
+                }
+            });
     }
 }
 
@@ -122,6 +145,7 @@ impl<'e> BatchCoder<'e> {
         self.limits = BatchLimits {
             max_answers: limits.max_answers.max(1),
             max_bytes: limits.max_bytes.max(1),
+            first_answers: limits.first_answers.max(1),
         };
         self
     }
@@ -153,7 +177,8 @@ impl<'e> BatchCoder<'e> {
         if !got? {
             return Ok(false);
         }
-        self.current.code(self.engine, self.themes_only);
+        self.current
+            .code(self.engine, &self.markers, self.themes_only);
         self.done = self.current.done;
         Ok(true)
     }
@@ -191,6 +216,8 @@ impl<'e> BatchCoder<'e> {
         // `spare` holds the batch coded in the previous round (to hand to `f`).
         let mut spare_coded = false;
         let mut more = self.read_into(&mut coding).map_err(CodingError::Input)?;
+        // Out of `self` while `self` reads (`read_into` does not need them).
+        let markers = std::mem::take(&mut self.markers);
         let mut result = Ok(());
         while more {
             let engine = self.engine;
@@ -199,7 +226,8 @@ impl<'e> BatchCoder<'e> {
             let mut written = Ok(());
             rayon::in_place_scope(|s| {
                 let to_code = &mut coding;
-                s.spawn(move |_| to_code.code(engine, themes_only));
+                let markers = &markers;
+                s.spawn(move |_| to_code.code(engine, markers, themes_only));
                 if spare_coded {
                     written = self.hand_out(&spare, &mut f);
                 }
@@ -231,6 +259,7 @@ impl<'e> BatchCoder<'e> {
         }
         self.current = spare;
         self.ahead = coding;
+        self.markers = markers;
         result
     }
 
@@ -248,15 +277,18 @@ impl<'e> BatchCoder<'e> {
         f(&slot.batch(), progress)
     }
 
-    /// Reads the next batch into `slot` and marks its missing answers; false at
-    /// the end of the input.
+    /// Reads the next batch into `slot`; false at the end of the input.
     fn read_into(&mut self, slot: &mut Slot) -> Result<bool, InputError> {
         let answers = &mut slot.answers;
         answers.clear();
+        let max_answers = match self.read_total {
+            0 => self.limits.first_answers.min(self.limits.max_answers),
+            _ => self.limits.max_answers,
+        };
         let mut bytes = 0usize;
-        while answers.len() < self.limits.max_answers && bytes < self.limits.max_bytes {
+        while answers.len() < max_answers && bytes < self.limits.max_bytes {
             let before = answers.len();
-            let step = READ_STEP.min(self.limits.max_answers - before);
+            let step = READ_STEP.min(max_answers - before);
             if self.reader.refill(step, answers)? == 0 {
                 break;
             }
@@ -268,13 +300,6 @@ impl<'e> BatchCoder<'e> {
         if answers.is_empty() {
             return Ok(false);
         }
-        slot.missing.clear();
-        slot.missing.extend(
-            answers
-                .as_slice()
-                .iter()
-                .map(|a| self.markers.is_missing(&a.text)),
-        );
         self.read_total += answers.len() as u64;
         slot.done = self.read_total;
         Ok(true)
@@ -349,6 +374,7 @@ mod tests {
             BatchLimits {
                 max_answers: 300,
                 max_bytes: usize::MAX,
+                first_answers: usize::MAX,
             },
             &engine,
         );
@@ -379,6 +405,7 @@ mod tests {
             BatchLimits {
                 max_answers: 10_000,
                 max_bytes: 20_000,
+                first_answers: usize::MAX,
             },
             &engine,
         );
@@ -401,8 +428,18 @@ mod tests {
     );
 
     /// `for_each_batch` in a pool of `threads` (2+: pipelined), with `f`
-    /// failing on batch `fail_at` (if any).
+    /// failing on batch `fail_at` (if any); batches of 100 answers.
     fn run_in_pool(path: &std::path::Path, threads: usize, fail_at: Option<usize>) -> Run {
+        run_with_limits(path, threads, fail_at, 100)
+    }
+
+    /// [`run_in_pool`] with a first batch of `first` answers.
+    fn run_with_limits(
+        path: &std::path::Path,
+        threads: usize,
+        fail_at: Option<usize>,
+        first: usize,
+    ) -> Run {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -412,6 +449,7 @@ mod tests {
             let limits = BatchLimits {
                 max_answers: 100,
                 max_bytes: usize::MAX,
+                first_answers: first,
             };
             let mut coder = coder_over(path, limits, &engine);
             let mut seen = Vec::new();
@@ -500,5 +538,62 @@ mod tests {
             piped.1.unwrap_err().contains("svar.csv:852"),
             "batch 8 is never handed out"
         );
+    }
+
+    #[test]
+    fn the_first_batch_is_small_and_the_rest_are_full() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_answers(&dir, 1050, None);
+        let serial = run_with_limits(&path, 1, None, 30);
+        let sizes: Vec<usize> = serial.0.iter().map(|b| b.0.len()).collect();
+        let mut expected = vec![30];
+        expected.extend([100; 10]);
+        expected.push(20);
+        assert_eq!(sizes, expected);
+        assert_eq!(serial.1, Ok(()));
+        assert_eq!(run_with_limits(&path, 2, None, 30), serial);
+        // The same answers, codes and missing flags as with equal batches.
+        let flat = |r: &Run| {
+            r.0.iter()
+                .flat_map(|b| {
+                    b.0.iter()
+                        .cloned()
+                        .zip(b.1.iter().cloned())
+                        .zip(b.2.iter().copied())
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(flat(&serial), flat(&run_in_pool(&path, 2, None)));
+    }
+
+    #[test]
+    fn every_answer_is_coded_as_when_coded_alone() {
+        // Pieces of CODE_STEP answers across threads: each answer's codes and
+        // missing flag are its own, whatever piece or thread it fell in.
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_answers(&dir, 1050, None);
+        let engine = Engine::default_engine();
+        let markers = MissingMarkers::default();
+        let piped = run_in_pool(&path, 2, None);
+        let mut n = 0;
+        for (ids, themes, missing, _) in &piped.0 {
+            for ((id, t), &m) in ids.iter().zip(themes).zip(missing) {
+                let i: usize = id.parse().unwrap();
+                let text = match i % 5 {
+                    0 => "vet ikke".to_string(),
+                    1 => format!("bolig og tolk {i}"),
+                    _ => format!("svar {i}"),
+                };
+                assert_eq!(m, markers.is_missing(&text), "{id}");
+                let alone = if m {
+                    Vec::new()
+                } else {
+                    engine.tag(&text).themes
+                };
+                assert_eq!(t, &alone, "{id}");
+                n += 1;
+            }
+        }
+        assert_eq!(n, 1050);
     }
 }
