@@ -116,18 +116,53 @@ static NEXT_MATCHER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::Atomic
 struct Scratch {
     tokens: Tokens,
     buf: String,
-    /// (unit index, element, fuzzy), in unit order
-    unit_elems: Vec<(u32, ElemId, bool)>,
-    /// unit index -> start in unit_elems (len = units + 1)
-    unit_start: Vec<u32>,
+    /// per unit: its elements and the rules they start
+    unit_lists: Vec<UnitLists>,
+    /// the lists of units the memo cannot give (`unit_uncommon`), for one text
+    extra: Vec<u32>,
     elems_here: Vec<(ElemId, bool)>,
-    /// a unit's memo lists, copied for the uncommon path (`unit_uncommon`)
+    /// a unit's memo lists, copied for the uncommon path
     lists: Vec<ElemId>,
-    /// (unit index, rule, fuzzy): rules whose first step matches at that unit
-    starts: Vec<(u32, u32, bool)>,
     memo: UnitMemo,
     /// regex index -> may match this answer
     run_regex: Vec<bool>,
+}
+
+/// Where a list of ids is: `lo..hi` of `UnitMemo::ids`, or of `Scratch::extra` when
+/// `lo` has `IN_EXTRA` set. Units point into the memo instead of copying their lists.
+#[derive(Clone, Copy, Default)]
+struct Span {
+    lo: u32,
+    hi: u32,
+}
+
+const IN_EXTRA: u32 = 1 << 31;
+
+/// A unit's elements and the rules whose first step they match.
+#[derive(Clone, Copy, Default)]
+struct UnitLists {
+    elems: Span,
+    rules: Span,
+    /// matched through the typo index
+    fuzzy: bool,
+}
+
+/// The two places `Span`s point into.
+#[derive(Clone, Copy)]
+struct Arenas<'a> {
+    memo: &'a [u32],
+    extra: &'a [u32],
+}
+
+impl<'a> Arenas<'a> {
+    #[inline]
+    fn get(self, span: Span) -> &'a [u32] {
+        if span.lo & IN_EXTRA == 0 {
+            &self.memo[span.lo as usize..span.hi as usize]
+        } else {
+            &self.extra[(span.lo & !IN_EXTRA) as usize..span.hi as usize]
+        }
+    }
 }
 
 /// Per-thread memo of what a folded unit matches through the case-insensitive paths
@@ -204,20 +239,26 @@ const GUARD: u8 = 1;
 const UNCACHED: u8 = 2;
 
 impl MemoEntry {
+    /// The unit's elements and rule starts: plain ones, or else the typo ones.
+    #[inline]
+    fn lists(&self) -> UnitLists {
+        let start = self.start;
+        let (plain, typos, rules) = (self.plain as u32, self.typos as u32, self.rules as u32);
+        if plain > 0 {
+            let rules_lo = start + plain + typos;
+            UnitLists { elems: Span { lo: start, hi: start + plain }, rules: Span { lo: rules_lo, hi: rules_lo + rules }, fuzzy: false }
+        } else {
+            let rules_lo = start + typos + rules;
+            UnitLists { elems: Span { lo: start, hi: start + typos }, rules: Span { lo: rules_lo, hi: rules_lo + self.typo_rules as u32 }, fuzzy: true }
+        }
+    }
+
     fn plain<'a>(&self, ids: &'a [u32]) -> &'a [ElemId] {
         &ids[self.start as usize..][..self.plain as usize]
     }
 
     fn typos<'a>(&self, ids: &'a [u32]) -> &'a [ElemId] {
         &ids[self.start as usize + self.plain as usize..][..self.typos as usize]
-    }
-
-    fn rules<'a>(&self, ids: &'a [u32]) -> &'a [u32] {
-        &ids[self.start as usize + self.plain as usize + self.typos as usize..][..self.rules as usize]
-    }
-
-    fn typo_rules<'a>(&self, ids: &'a [u32]) -> &'a [u32] {
-        &ids[self.start as usize + self.plain as usize + self.typos as usize + self.rules as usize..][..self.typo_rules as usize]
     }
 
     fn guard_bits(&self, ids: &[u32]) -> u64 {
@@ -423,10 +464,9 @@ impl Matcher {
     }
 
     fn find_with(&self, text: &str, s: &mut Scratch, out: &mut RawMatches) {
-        let Scratch { tokens, buf, unit_elems, unit_start, elems_here, lists, starts, memo, run_regex } = s;
-        unit_elems.clear();
-        unit_start.clear();
-        starts.clear();
+        let Scratch { tokens, buf, unit_lists, extra, elems_here, lists, memo, run_regex } = s;
+        unit_lists.clear();
+        extra.clear();
         // Units-only scan used; then the regex guard can work from the units.
         let mut units_only = false;
         let mut guard_bits = 0u64;
@@ -451,15 +491,13 @@ impl Matcher {
             }
             let bytes = text.as_bytes();
             let mut folded_start = 0;
-            for (ui, u) in tokens.units.iter().enumerate() {
-                unit_start.push(unit_elems.len() as u32);
-                let folded_end = tokens.folded_ends[ui] as usize;
-                let folded = &tokens.folded[folded_start..folded_end];
-                let entry = memo.entry(&tokens.folded, folded_start, folded_end, |ids| self.memo_entry(folded, buf, elems_here, ids));
-                folded_start = folded_end;
+            for (u, &folded_end) in tokens.units.iter().zip(&tokens.folded_ends) {
+                let folded_end = folded_end as usize;
+                let entry = memo.entry(&tokens.folded, folded_start, folded_end, |ids| {
+                    self.memo_entry(&tokens.folded[folded_start..folded_end], buf, elems_here, ids)
+                });
                 let ids = &memo.ids;
                 guard_bits |= entry.guard_bits(ids);
-                let ui = ui as u32;
                 // Case-sensitive forms (rare: `=NAV`) change which elements count.
                 let exact = self.exact_first_bytes[bytes[u.start] as usize] && {
                     elems_here.clear();
@@ -467,35 +505,31 @@ impl Matcher {
                     !elems_here.is_empty()
                 };
                 if exact || entry.flags & UNCACHED != 0 {
+                    let folded = &tokens.folded[folded_start..folded_end];
                     if entry.flags & UNCACHED != 0 {
                         guard_bits |= self.regex_guard.unit_bits(folded);
                     }
-                    self.unit_uncommon(ui, &text[u.start..u.end], folded, entry, ids, buf, elems_here, lists, unit_elems, starts);
-                } else if entry.plain > 0 {
-                    unit_elems.extend(entry.plain(ids).iter().map(|&e| (ui, e, false)));
-                    starts.extend(entry.rules(ids).iter().map(|&r| (ui, r, false)));
+                    unit_lists.push(self.unit_uncommon(&text[u.start..u.end], folded, entry, ids, buf, elems_here, lists, extra));
                 } else {
-                    unit_elems.extend(entry.typos(ids).iter().map(|&e| (ui, e, true)));
-                    starts.extend(entry.typo_rules(ids).iter().map(|&r| (ui, r, true)));
+                    unit_lists.push(entry.lists());
                 }
+                folded_start = folded_end;
             }
         }
-        unit_start.push(unit_elems.len() as u32);
 
         let units = &tokens.units;
-        for &(ui, ri, fz) in starts.iter() {
-            let rule = &self.rules[ri as usize];
-            let end = if rule.steps.len() == 1 {
-                Some(ui as usize)
-            } else {
-                self.match_steps(&rule.steps[1..], ui as usize + 1, units[ui as usize].sentence, units, unit_elems, unit_start)
-            };
-            if let Some(end_unit) = end {
-                let hit = RawHit { rule: ri, start: units[ui as usize].start, end: units[end_unit].end, fuzzy: fz };
-                if rule.except {
-                    out.excepts.push(hit)
-                } else {
-                    out.terms.push(hit)
+        let arenas = Arenas { memo: &memo.ids, extra };
+        for (ui, ul) in unit_lists.iter().enumerate() {
+            for &ri in arenas.get(ul.rules) {
+                let rule = &self.rules[ri as usize];
+                let end = if rule.steps.len() == 1 { Some(ui) } else { self.match_steps(&rule.steps[1..], ui + 1, units[ui].sentence, units, unit_lists, arenas) };
+                if let Some(end_unit) = end {
+                    let hit = RawHit { rule: ri, start: units[ui].start, end: units[end_unit].end, fuzzy: ul.fuzzy };
+                    if rule.except {
+                        out.excepts.push(hit)
+                    } else {
+                        out.terms.push(hit)
+                    }
                 }
             }
         }
@@ -521,44 +555,37 @@ impl Matcher {
         self.glob.find(text, tokens, out);
     }
 
-    /// Matches `steps` from unit `at` on; returns the last unit of the match.
-    fn match_steps(
-        &self,
-        steps: &[CStep],
-        at: usize,
-        sentence: u32,
-        units: &[crate::text::Unit],
-        unit_elems: &[(u32, ElemId, bool)],
-        unit_start: &[u32],
-    ) -> Option<usize> {
-        let Some(step) = steps.first() else { return Some(at.saturating_sub(1)) };
-        match step {
-            CStep::Gap(n) => {
-                for skip in 0..=*n as usize {
-                    let next = at + skip;
-                    if skip > 0 && (next > units.len() || units.get(next - 1).is_none_or(|u| u.sentence != sentence)) {
-                        break;
+    /// Matches `steps` from unit `at` on, within `sentence`; returns the last unit of the
+    /// match. Token steps in a row are checked in a loop; only a gap branches.
+    fn match_steps(&self, steps: &[CStep], mut at: usize, sentence: u32, units: &[crate::text::Unit], unit_lists: &[UnitLists], arenas: Arenas) -> Option<usize> {
+        for (i, step) in steps.iter().enumerate() {
+            match *step {
+                CStep::Tok(tp) => {
+                    let u = units.get(at)?;
+                    if u.sentence != sentence {
+                        return None;
                     }
-                    if let Some(end) = self.match_steps(&steps[1..], next, sentence, units, unit_elems, unit_start) {
-                        return Some(end);
+                    let tp = &self.tokpats[tp as usize];
+                    if !arenas.get(unit_lists[at].elems).iter().any(|e| tp.binary_search(e).is_ok()) {
+                        return None;
                     }
+                    at += 1;
                 }
-                None
-            }
-            CStep::Tok(tp) => {
-                let u = units.get(at)?;
-                if u.sentence != sentence {
+                CStep::Gap(n) => {
+                    for skip in 0..=n as usize {
+                        let next = at + skip;
+                        if skip > 0 && (next > units.len() || units[next - 1].sentence != sentence) {
+                            break;
+                        }
+                        if let Some(end) = self.match_steps(&steps[i + 1..], next, sentence, units, unit_lists, arenas) {
+                            return Some(end);
+                        }
+                    }
                     return None;
-                }
-                let tp = &self.tokpats[*tp as usize];
-                let here = &unit_elems[unit_start[at] as usize..unit_start[at + 1] as usize];
-                if here.iter().any(|&(_, e, _)| tp.binary_search(&e).is_ok()) {
-                    self.match_steps(&steps[1..], at + 1, sentence, units, unit_elems, unit_start)
-                } else {
-                    None
                 }
             }
         }
+        Some(at.saturating_sub(1))
     }
 
     /// The elements of a folded unit, appended to `out`: whole forms, then compound
@@ -607,9 +634,15 @@ impl Matcher {
         sort_dedup_tail(ids, typo_rules_from);
         let rules = typo_rules_from - rules_from;
         let typo_rules = ids.len() - typo_rules_from;
-        let (Ok(whole), Ok(plain), Ok(typos), Ok(rules), Ok(typo_rules), Ok(start)) =
-            (u8::try_from(whole), u8::try_from(plain), u8::try_from(typos), u16::try_from(rules), u16::try_from(typo_rules), u32::try_from(start))
-        else {
+        let (Ok(whole), Ok(plain), Ok(typos), Ok(rules), Ok(typo_rules), Ok(start), true) = (
+            u8::try_from(whole),
+            u8::try_from(plain),
+            u8::try_from(typos),
+            u16::try_from(rules),
+            u16::try_from(typo_rules),
+            u32::try_from(start),
+            ids.len() + 2 < IN_EXTRA as usize,
+        ) else {
             ids.truncate(start);
             return MemoEntry { flags: UNCACHED, ..MemoEntry::default() };
         };
@@ -624,11 +657,10 @@ impl Matcher {
 
     /// The elements and rule starts of a unit that has case-sensitive elements, or whose
     /// lists did not fit a memo entry: whole forms, case-sensitive forms, compound parts
-    /// (each once), or typos if none of those.
+    /// (each once), or typos if none of those. Its lists go to `extra`.
     #[allow(clippy::too_many_arguments)]
     fn unit_uncommon(
         &self,
-        ui: u32,
         original: &str,
         folded: &str,
         entry: MemoEntry,
@@ -636,18 +668,16 @@ impl Matcher {
         buf: &mut String,
         elems_here: &mut Vec<(ElemId, bool)>,
         lists: &mut Vec<ElemId>,
-        unit_elems: &mut Vec<(u32, ElemId, bool)>,
-        starts: &mut Vec<(u32, u32, bool)>,
-    ) {
+        extra: &mut Vec<u32>,
+    ) -> UnitLists {
         elems_here.clear();
+        lists.clear();
         let (whole, plain) = if entry.flags & UNCACHED != 0 {
             let counts = self.folded_elems(folded, buf, elems_here);
-            lists.clear();
             lists.extend(elems_here.iter().map(|x| x.0));
             elems_here.clear();
             counts
         } else {
-            lists.clear();
             lists.extend_from_slice(entry.plain(ids));
             lists.extend_from_slice(entry.typos(ids));
             (entry.whole as usize, entry.plain as usize)
@@ -659,23 +689,19 @@ impl Matcher {
                 elems_here.push((e, false));
             }
         }
-        if elems_here.is_empty() {
+        let fuzzy = elems_here.is_empty();
+        if fuzzy {
             elems_here.extend(lists[plain..].iter().map(|&e| (e, true)));
         }
-        unit_elems.extend(elems_here.iter().map(|&(e, f)| (ui, e, f)));
-        let from = starts.len();
-        for &(e, fz) in elems_here.iter() {
-            starts.extend(self.by_first_elem[e as usize].iter().map(|&r| (ui, r, fz)));
+        let elems_lo = extra.len();
+        extra.extend(elems_here.iter().map(|x| x.0));
+        let rules_lo = extra.len();
+        for &(e, _) in elems_here.iter() {
+            extra.extend_from_slice(&self.by_first_elem[e as usize]);
         }
-        starts[from..].sort_unstable_by_key(|s| s.1);
-        let mut kept = from;
-        for i in from..starts.len() {
-            if kept == from || starts[kept - 1].1 != starts[i].1 {
-                starts[kept] = starts[i];
-                kept += 1;
-            }
-        }
-        starts.truncate(kept);
+        sort_dedup_tail(extra, rules_lo);
+        let span = |lo: usize, hi: usize| Span { lo: lo as u32 | IN_EXTRA, hi: hi as u32 };
+        UnitLists { elems: span(elems_lo, rules_lo), rules: span(rules_lo, extra.len()), fuzzy }
     }
 
     /// Case-sensitive forms (`=NAV`), appended to `out` if new.
