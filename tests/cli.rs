@@ -178,6 +178,44 @@ fn lexicon_check_default_passes_and_broken_lexicon_names_file_line_rule() {
     tema().arg("--lexicon").arg(&lex).args(["tag", "examples/svar.csv"]).assert().code(4).stdout("");
 }
 
+/// With several things wrong, the error is the one met first when checked in
+/// this order: lexicon (4), usage (2), input (3). The lexicon is compiled while the
+/// input is opened, which must not change this, nor print the input's notes.
+#[test]
+fn a_bad_lexicon_is_reported_before_bad_usage_or_input_and_without_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let lex = dir.path().join("bad.tema");
+    fs::write(&lex, "theme bolig\nnb Bolig\nterm bolig*\nterm bo*lig\n").unwrap();
+    // Windows-1252: opening it on its own prints a note that the encoding was guessed.
+    let latin = dir.path().join("latin.csv");
+    fs::write(&latin, b"id;svar\n1;Mangel p\xE5 boliger\n".as_slice()).unwrap();
+    let out = dir.path().join("out.csv");
+    for cmd in ["tag", "count"] {
+        for input in [latin.to_str().unwrap(), "does/not/exist.csv", "-"] {
+            tema()
+                .arg("--lexicon")
+                .arg(&lex)
+                .args([cmd, input, "-o"])
+                .arg(&out)
+                .write_stdin("svar\nbolig\n")
+                .assert()
+                .code(4)
+                .stdout("")
+                .stderr(predicate::str::contains("bad.tema:4:").and(predicate::str::contains("note:").not()));
+            assert!(!out.exists(), "no output with a bad lexicon");
+        }
+        // a usage error (xlsx to stdout) as well: still the lexicon
+        tema().arg("--lexicon").arg(&lex).args([cmd, "does/not/exist.csv", "--format", "xlsx"]).assert().code(4);
+        // a good lexicon: usage before input, then input, and the note once all is fine
+        tema().args([cmd, "does/not/exist.csv", "--format", "xlsx"]).assert().code(2).stderr(predicate::str::contains("exist").not());
+        tema().args([cmd, "does/not/exist.csv"]).assert().code(3).stderr(predicate::str::contains("does/not/exist.csv: file not found"));
+        let noted = tema().args([cmd]).arg(&latin).assert().success().get_output().stderr.clone();
+        let noted = String::from_utf8(noted).unwrap();
+        assert_eq!(noted.matches("note:").count(), 1, "{noted}");
+        assert!(noted.contains("latin.csv is not UTF-8"), "{noted}");
+    }
+}
+
 #[test]
 fn lexicon_check_reports_failing_examples_and_warnings() {
     let dir = tempfile::tempdir().unwrap();
