@@ -119,11 +119,11 @@ impl Engine {
         coded
     }
 
-    /// Codes many answers in parallel; the output is in input order.
+    /// Codes many answers in parallel; the output is in input order. (Bulk runs code
+    /// batches through `output::batches`, which reuses each answer's `Coded` with
+    /// `tag_into` / `themes_into`.)
     pub fn tag_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Coded> {
-        let mut out = Vec::new();
-        self.tag_batch_into(texts, &mut out);
-        out
+        texts.par_iter().map(|t| self.tag(t.as_ref())).collect()
     }
 
     /// Codes one answer into `coded`, reusing its buffers (what `tag` returns).
@@ -131,29 +131,11 @@ impl Engine {
         self.code_into(text, Evidence::Hits, coded)
     }
 
-    /// `tag_batch` into `out` (resized to `texts.len()`), reusing the buffers of the
-    /// `Coded` values already there: a bulk run allocates while its batches grow, not
-    /// per answer.
-    pub fn tag_batch_into<S: AsRef<str> + Sync>(&self, texts: &[S], out: &mut Vec<Coded>) {
-        self.batch_into(texts, Evidence::Hits, out)
-    }
-
     /// Codes one answer for its themes only: `coded.themes` as `tag` gives them, and no
     /// evidence (`hits` and `vetoed` stay empty), which saves sorting the matches and
     /// counting characters for offsets. For counting.
     pub fn themes_into(&self, text: &str, coded: &mut Coded) {
         self.code_into(text, Evidence::None, coded)
-    }
-
-    /// `themes_into` over a batch, in parallel, like `tag_batch_into`.
-    pub fn themes_batch_into<S: AsRef<str> + Sync>(&self, texts: &[S], out: &mut Vec<Coded>) {
-        self.batch_into(texts, Evidence::None, out)
-    }
-
-    fn batch_into<S: AsRef<str> + Sync>(&self, texts: &[S], evidence: Evidence, out: &mut Vec<Coded>) {
-        out.truncate(texts.len());
-        out.resize_with(texts.len(), Coded::default);
-        out.par_iter_mut().zip(texts.par_iter()).for_each(|(coded, t)| self.code_into(t.as_ref(), evidence, coded));
     }
 
     fn code_into(&self, text: &str, evidence: Evidence, coded: &mut Coded) {

@@ -56,7 +56,8 @@ pub struct Batch<'a> {
 }
 
 /// Reads an [`AnswerReader`] in bounded batches and codes each batch in parallel
-/// (`Engine::tag_batch`, rayon across the batch). Buffers are reused between batches.
+/// (rayon across the batch, [`CODE_STEP`] answers at a time). Buffers are reused
+/// between batches.
 pub struct BatchCoder<'e> {
     engine: &'e Engine,
     reader: AnswerReader,
