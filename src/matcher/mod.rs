@@ -121,6 +121,8 @@ struct Scratch {
     /// the lists of units the memo cannot give (`unit_uncommon`), for one text
     extra: Vec<u32>,
     elems_here: Vec<(ElemId, bool)>,
+    /// a unit's case-sensitive elements
+    exact_here: Vec<ElemId>,
     /// a unit's memo lists, copied for the uncommon path
     lists: Vec<ElemId>,
     memo: UnitMemo,
@@ -464,7 +466,7 @@ impl Matcher {
     }
 
     fn find_with(&self, text: &str, s: &mut Scratch, out: &mut RawMatches) {
-        let Scratch { tokens, buf, unit_lists, extra, elems_here, lists, memo, run_regex } = s;
+        let Scratch { tokens, buf, unit_lists, extra, elems_here, exact_here, lists, memo, run_regex } = s;
         unit_lists.clear();
         extra.clear();
         // Units-only scan used; then the regex guard can work from the units.
@@ -500,16 +502,16 @@ impl Matcher {
                 guard_bits |= entry.guard_bits(ids);
                 // Case-sensitive forms (rare: `=NAV`) change which elements count.
                 let exact = self.exact_first_bytes[bytes[u.start] as usize] && {
-                    elems_here.clear();
-                    self.exact_elems(&text[u.start..u.end], elems_here);
-                    !elems_here.is_empty()
+                    self.exact_elems(&text[u.start..u.end], exact_here);
+                    !exact_here.is_empty()
                 };
                 if exact || entry.flags & UNCACHED != 0 {
                     let folded = &tokens.folded[folded_start..folded_end];
                     if entry.flags & UNCACHED != 0 {
                         guard_bits |= self.regex_guard.unit_bits(folded);
                     }
-                    unit_lists.push(self.unit_uncommon(&text[u.start..u.end], folded, entry, ids, buf, elems_here, lists, extra));
+                    let exact_here: &[ElemId] = if exact { exact_here } else { &[] };
+                    unit_lists.push(self.unit_uncommon(exact_here, folded, entry, ids, buf, elems_here, lists, extra));
                 } else {
                     unit_lists.push(entry.lists());
                 }
@@ -661,7 +663,7 @@ impl Matcher {
     #[allow(clippy::too_many_arguments)]
     fn unit_uncommon(
         &self,
-        original: &str,
+        exact: &[ElemId],
         folded: &str,
         entry: MemoEntry,
         ids: &[u32],
@@ -683,8 +685,7 @@ impl Matcher {
             (entry.whole as usize, entry.plain as usize)
         };
         elems_here.extend(lists[..whole].iter().map(|&e| (e, false)));
-        self.exact_elems(original, elems_here);
-        for &e in &lists[whole..plain] {
+        for &e in exact.iter().chain(&lists[whole..plain]) {
             if !elems_here.iter().any(|x| x.0 == e) {
                 elems_here.push((e, false));
             }
@@ -704,23 +705,23 @@ impl Matcher {
         UnitLists { elems: span(elems_lo, rules_lo), rules: span(rules_lo, extra.len()), fuzzy }
     }
 
-    /// Case-sensitive forms (`=NAV`), appended to `out` if new.
-    fn exact_elems(&self, original: &str, out: &mut Vec<(ElemId, bool)>) {
+    /// The case-sensitive elements (`=NAV`) of a unit, each once, into `out`. Only
+    /// units whose first byte is in `exact_first_bytes` can have any; callers check
+    /// that first, before slicing the unit out of the text.
+    fn exact_elems(&self, original: &str, out: &mut Vec<ElemId>) {
+        out.clear();
         let mut add = |e: ElemId| {
-            if !out.iter().any(|x| x.0 == e) {
-                out.push((e, false));
+            if !out.contains(&e) {
+                out.push(e);
             }
         };
-        // Only units whose first byte starts one of them.
-        if self.exact_first_bytes[original.as_bytes()[0] as usize] {
-            if let Some(list) = self.exact.get(original) {
-                list.iter().for_each(|&e| add(e));
-            }
-            for (form, e) in &self.exact_first {
-                if let Some(rest) = original.strip_prefix(form.as_str()) {
-                    if rest.chars().count() >= MIN_PART {
-                        add(*e);
-                    }
+        if let Some(list) = self.exact.get(original) {
+            list.iter().for_each(|&e| add(e));
+        }
+        for (form, e) in &self.exact_first {
+            if let Some(rest) = original.strip_prefix(form.as_str()) {
+                if rest.chars().count() >= MIN_PART {
+                    add(*e);
                 }
             }
         }
