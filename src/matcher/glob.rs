@@ -18,7 +18,7 @@
 //! Aho-Corasick automaton run once per answer over its folded tokens. A regex per
 //! pattern per token would cost hundreds of times more.
 
-use super::short_table::{ShortTable, SHORT_MAX};
+use super::short_table::StringMemo;
 use super::{RawHit, RawMatches};
 use crate::lexicon::{ElemKind, Lexicon, LexiconError, LexiconErrors, Pattern, RuleKind, Step};
 use crate::text::{fold_into, Tokens};
@@ -83,34 +83,10 @@ struct Scratch {
     memo: TokenMemo,
 }
 
-/// Per-thread memo: original token text -> the globs it matches (`ids[from..to]`,
+/// Per-thread memo: original token text -> the globs it matches (`ids[from..from + n]`,
 /// sorted). Answers repeat their tokens, so most tokens cost one table lookup instead of
-/// a fold, two trie walks and an automaton run. It holds only tokens of the input and
-/// starts afresh past `MEMO_MAX` entries.
-#[derive(Default)]
-struct TokenMemo {
-    /// Tokens of up to 16 bytes (nearly all): the bytes are the key, compared as two
-    /// words, without hashing a string or allocating one.
-    short: ShortTable<(u32, u32)>,
-    long: HashMap<Box<str>, (u32, u32)>,
-    ids: Vec<GlobId>,
-    /// `GlobMatcher::id` the entries belong to.
-    owner: u64,
-}
-
-impl TokenMemo {
-    fn len(&self) -> usize {
-        self.short.len + self.long.len()
-    }
-
-    fn clear(&mut self) {
-        self.short.clear();
-        self.long.clear();
-        self.ids.clear();
-    }
-}
-
-const MEMO_MAX: usize = 50_000;
+/// a fold, two trie walks and an automaton run.
+type TokenMemo = StringMemo<(u32, u32)>;
 
 /// Source of `GlobMatcher::id`; 0 stays with the empty matcher, which never matches.
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -242,34 +218,12 @@ impl GlobMatcher {
     fn find_with(&self, text: &str, tokens: &Tokens, s: &mut Scratch, out: &mut RawMatches) {
         let Scratch { folded, hits, memo } = s;
         hits.clear();
-        if memo.owner != self.id || memo.len() >= MEMO_MAX {
-            memo.clear();
-            memo.owner = self.id;
-        }
-        let bytes = text.as_bytes();
+        memo.claim(self.id);
         for (ti, t) in tokens.tokens.iter().enumerate() {
-            let (from, n) = if t.end - t.start <= SHORT_MAX {
-                let (lo, hi) = ShortTable::<(u32, u32)>::key(bytes, t.start, t.end);
-                match memo.short.get(lo, hi, t.end - t.start) {
-                    Some(entry) => entry,
-                    None => {
-                        let (from, to) = self.memo_miss(&text[t.start..t.end], folded, &mut memo.ids);
-                        memo.short.insert(lo, hi, t.end - t.start, (from, to - from));
-                        (from, to - from)
-                    }
-                }
-            } else {
-                let original = &text[t.start..t.end];
-                let (from, to) = match memo.long.get(original) {
-                    Some(&range) => range,
-                    None => {
-                        let range = self.memo_miss(original, folded, &mut memo.ids);
-                        memo.long.insert(original.into(), range);
-                        range
-                    }
-                };
+            let (from, n) = memo.entry(text, t.start, t.end, |ids| {
+                let (from, to) = self.memo_miss(&text[t.start..t.end], folded, ids);
                 (from, to - from)
-            };
+            });
             if n != 0 {
                 let ids = &memo.ids[from as usize..from as usize + n as usize];
                 hits.extend(ids.iter().map(|&g| (ti as u32, g)));

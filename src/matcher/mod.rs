@@ -19,7 +19,7 @@ mod regex_guard;
 mod short_table;
 
 use crate::lexicon::{ElemKind, Lexicon, Pattern, RuleKind, Step};
-use short_table::{ShortTable, SHORT_MAX};
+use short_table::StringMemo;
 use crate::text::tokenize::tokenize_tokens_only;
 use crate::text::{fold_units, tokenize, tokenize_units, tokenize_without_units, Tokens};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -170,51 +170,7 @@ impl<'a> Arenas<'a> {
 /// Per-thread memo of what a folded unit matches through the case-insensitive paths
 /// (whole forms, compound parts, typos). Answers repeat their words, so most units are
 /// looked up once per thread instead of running Aho-Corasick and the typo index again.
-/// It holds only words of the input, and is cleared when it grows past `MEMO_MAX`.
-#[derive(Default)]
-struct UnitMemo {
-    /// folded unit (up to 16 bytes: nearly every word) -> its entry
-    short: ShortTable<MemoEntry>,
-    /// longer folded units -> their entry
-    long: HashMap<Box<str>, MemoEntry>,
-    /// the entries' lists, one after another (see `MemoEntry`)
-    ids: Vec<u32>,
-    /// `Matcher::id` the entries belong to (a thread may serve several matchers)
-    owner: u64,
-}
-
-impl UnitMemo {
-    fn len(&self) -> usize {
-        self.short.len + self.long.len()
-    }
-
-    fn clear(&mut self) {
-        self.short.clear();
-        self.long.clear();
-        self.ids.clear();
-    }
-
-    /// The entry of the unit `folded[start..end]` (the buffer of all folded units, so
-    /// short keys load whole words from it), computed by `make` on a miss.
-    fn entry(&mut self, folded: &str, start: usize, end: usize, make: impl FnOnce(&mut Vec<ElemId>) -> MemoEntry) -> MemoEntry {
-        let unit = &folded[start..end];
-        if unit.len() <= SHORT_MAX {
-            let (lo, hi) = ShortTable::<MemoEntry>::key(folded.as_bytes(), start, end);
-            if let Some(e) = self.short.get(lo, hi, unit.len()) {
-                return e;
-            }
-            let e = make(&mut self.ids);
-            self.short.insert(lo, hi, unit.len(), e);
-            return e;
-        }
-        if let Some(&e) = self.long.get(unit) {
-            return e;
-        }
-        let e = make(&mut self.ids);
-        self.long.insert(unit.into(), e);
-        e
-    }
-}
+type UnitMemo = StringMemo<MemoEntry>;
 
 /// What a folded unit matches through the case-insensitive paths, as ranges of
 /// `UnitMemo::ids` from `start`: its whole-form then compound elements (`plain`), its
@@ -271,9 +227,6 @@ impl MemoEntry {
         ids[at] as u64 | (ids[at + 1] as u64) << 32
     }
 }
-
-/// Entries per thread before the memo starts afresh (a few MB at most).
-const MEMO_MAX: usize = 50_000;
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -487,10 +440,7 @@ impl Matcher {
                 tokenize(text, tokens);
                 fold_units(text, tokens);
             }
-            if memo.owner != self.id || memo.len() >= MEMO_MAX {
-                memo.clear();
-                memo.owner = self.id;
-            }
+            memo.claim(self.id);
             let bytes = text.as_bytes();
             let mut folded_start = 0;
             for (u, &folded_end) in tokens.units.iter().zip(&tokens.folded_ends) {

@@ -1,9 +1,62 @@
-//! A per-thread memo table for short byte strings (words, tokens).
+//! Per-thread memos keyed by words or tokens.
 //!
 //! Keys of up to 16 bytes are held as two little-endian words plus a length, in an
 //! open-addressing table (linear probing): no string hashing, no `memcmp`, no
-//! allocation per key. Both per-thread memos of the matcher (folded word units,
-//! glob tokens) use it; longer keys go to an ordinary map beside it.
+//! allocation per key; longer keys go to an ordinary map beside it ([`StringMemo`]).
+//! Both per-thread memos of the matcher (folded word units, glob tokens) are one.
+
+use rustc_hash::FxHashMap;
+
+/// Entries per thread before a memo starts afresh (a few MB at most).
+const MEMO_MAX: usize = 50_000;
+
+/// A per-thread memo: string -> a small value `V`, plus the lists of ids the values
+/// point into (`ids`), for the one compiled matcher that filled it. It holds only
+/// strings of the input and starts afresh past `MEMO_MAX` entries.
+#[derive(Default)]
+pub(crate) struct StringMemo<V> {
+    short: ShortTable<V>,
+    long: FxHashMap<Box<str>, V>,
+    pub(crate) ids: Vec<u32>,
+    /// Id of the matcher the entries belong to (a thread may serve several; ids are
+    /// never reused, unlike addresses).
+    owner: u64,
+}
+
+impl<V: Copy + Default> StringMemo<V> {
+    /// Makes the memo `owner`'s: empties it if another matcher filled it, or if it
+    /// grew past `MEMO_MAX` entries.
+    pub(crate) fn claim(&mut self, owner: u64) {
+        if self.owner != owner || self.short.len + self.long.len() >= MEMO_MAX {
+            self.short.clear();
+            self.long.clear();
+            self.ids.clear();
+            self.owner = owner;
+        }
+    }
+
+    /// The value of `text[start..end]` (keys of up to 16 bytes load whole words from
+    /// `text`), computed by `make` (which may append to `ids`) on a miss.
+    #[inline]
+    pub(crate) fn entry(&mut self, text: &str, start: usize, end: usize, make: impl FnOnce(&mut Vec<u32>) -> V) -> V {
+        let key = &text[start..end];
+        if key.len() <= SHORT_MAX {
+            let (lo, hi) = ShortTable::<V>::key(text.as_bytes(), start, end);
+            if let Some(v) = self.short.get(lo, hi, key.len()) {
+                return v;
+            }
+            let v = make(&mut self.ids);
+            self.short.insert(lo, hi, key.len(), v);
+            return v;
+        }
+        if let Some(&v) = self.long.get(key) {
+            return v;
+        }
+        let v = make(&mut self.ids);
+        self.long.insert(key.into(), v);
+        v
+    }
+}
 
 /// Longest key (bytes) a `ShortTable` holds.
 pub(crate) const SHORT_MAX: usize = 16;
