@@ -134,11 +134,12 @@ struct Scratch {
 /// `lo` has `IN_EXTRA` set. Units point into the memo instead of copying their lists.
 #[derive(Clone, Copy, Default)]
 struct Span {
-    lo: u32,
-    hi: u32,
+    lo: usize,
+    hi: usize,
 }
 
-const IN_EXTRA: u32 = 1 << 31;
+/// The top bit: `extra` holds far fewer ids than a `usize` counts.
+const IN_EXTRA: usize = 1 << (usize::BITS - 1);
 
 /// A unit's elements and the rules whose first step they match.
 #[derive(Clone, Copy, Default)]
@@ -160,9 +161,9 @@ impl<'a> Arenas<'a> {
     #[inline]
     fn get(self, span: Span) -> &'a [u32] {
         if span.lo & IN_EXTRA == 0 {
-            &self.memo[span.lo as usize..span.hi as usize]
+            &self.memo[span.lo..span.hi]
         } else {
-            &self.extra[(span.lo & !IN_EXTRA) as usize..span.hi as usize]
+            &self.extra[span.lo & !IN_EXTRA..span.hi]
         }
     }
 }
@@ -200,14 +201,14 @@ impl MemoEntry {
     /// The unit's elements and rule starts: plain ones, or else the typo ones.
     #[inline]
     fn lists(&self) -> UnitLists {
-        let start = self.start;
-        let (plain, typos, rules) = (self.plain as u32, self.typos as u32, self.rules as u32);
+        let start = self.start as usize;
+        let (plain, typos, rules) = (self.plain as usize, self.typos as usize, self.rules as usize);
         if plain > 0 {
             let rules_lo = start + plain + typos;
             UnitLists { elems: Span { lo: start, hi: start + plain }, rules: Span { lo: rules_lo, hi: rules_lo + rules }, fuzzy: false }
         } else {
             let rules_lo = start + typos + rules;
-            UnitLists { elems: Span { lo: start, hi: start + typos }, rules: Span { lo: rules_lo, hi: rules_lo + self.typo_rules as u32 }, fuzzy: true }
+            UnitLists { elems: Span { lo: start, hi: start + typos }, rules: Span { lo: rules_lo, hi: rules_lo + self.typo_rules as usize }, fuzzy: true }
         }
     }
 
@@ -586,15 +587,9 @@ impl Matcher {
         sort_dedup_tail(ids, typo_rules_from);
         let rules = typo_rules_from - rules_from;
         let typo_rules = ids.len() - typo_rules_from;
-        let (Ok(whole), Ok(plain), Ok(typos), Ok(rules), Ok(typo_rules), Ok(start), true) = (
-            u8::try_from(whole),
-            u8::try_from(plain),
-            u8::try_from(typos),
-            u16::try_from(rules),
-            u16::try_from(typo_rules),
-            u32::try_from(start),
-            ids.len() + 2 < IN_EXTRA as usize,
-        ) else {
+        let (Ok(whole), Ok(plain), Ok(typos), Ok(rules), Ok(typo_rules), Ok(start)) =
+            (u8::try_from(whole), u8::try_from(plain), u8::try_from(typos), u16::try_from(rules), u16::try_from(typo_rules), u32::try_from(start))
+        else {
             ids.truncate(start);
             return MemoEntry { flags: UNCACHED, ..MemoEntry::default() };
         };
@@ -651,7 +646,7 @@ impl Matcher {
             extra.extend_from_slice(&self.by_first_elem[e as usize]);
         }
         sort_dedup_tail(extra, rules_lo);
-        let span = |lo: usize, hi: usize| Span { lo: lo as u32 | IN_EXTRA, hi: hi as u32 };
+        let span = |lo: usize, hi: usize| Span { lo: lo | IN_EXTRA, hi };
         UnitLists { elems: span(elems_lo, rules_lo), rules: span(rules_lo, extra.len()), fuzzy }
     }
 
