@@ -107,6 +107,19 @@ mod tests {
             fold_char_utf8(c, &mut b);
             assert_eq!(s.as_bytes(), b, "{c:?}");
         }
+        // Against the word fold (its ASCII path does not go through `fold_char_with`)
+        // and known values.
+        let bytes = |c: char| {
+            let mut b = Vec::new();
+            fold_char_utf8(c, &mut b);
+            String::from_utf8(b).unwrap()
+        };
+        for c in '\0'..='\u{7F}' {
+            assert_eq!(bytes(c), fold(&c.to_string()), "{c:?}");
+        }
+        for (c, folded) in [('Å', "aa"), ('ø', "oe"), ('Æ', "ae"), ('É', "e"), ('’', "'"), ('Σ', "σ"), ('Ї', "ї")] {
+            assert_eq!(bytes(c), folded, "{c:?}");
+        }
         assert_eq!(fold("İ"), "i\u{307}"); // to_lowercase gives two characters
     }
 
