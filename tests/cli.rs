@@ -289,3 +289,19 @@ fn output_file_is_written_and_never_over_the_input() {
     tema().arg("tag").arg(&input).arg("-o").arg(&input).assert().code(5);
     assert_eq!(fs::read_to_string(&input).unwrap(), "mangel på bustader\n");
 }
+
+/// A regular expression that is valid syntax but too large to build is a lexicon error
+/// with file, line and rule, like a syntax error: for coding and for `lexicon check`.
+#[test]
+fn a_regex_too_large_to_build_names_file_line_and_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let lex = dir.path().join("big.tema");
+    fs::write(&lex, "theme bolig\nnb Bolig\nterm bolig*\nterm /(?i)\\w{1000}{1000}/\n").unwrap();
+    let names = || {
+        predicate::str::contains("big.tema:4:")
+            .and(predicate::str::contains("invalid regular expression"))
+            .and(predicate::str::contains("\\w{1000}{1000}"))
+    };
+    tema().arg("--lexicon").arg(&lex).args(["count", "examples/svar.csv"]).assert().code(4).stdout("").stderr(names());
+    tema().args(["lexicon", "check"]).arg(&lex).assert().code(4).stderr(names());
+}

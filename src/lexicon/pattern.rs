@@ -79,7 +79,9 @@ pub fn parse_pattern(src: &str) -> Result<Pattern, String> {
         if body.is_empty() {
             return Err("empty regular expression".into());
         }
-        regex::Regex::new(body).map_err(|e| format!("invalid regular expression: {e}"))?;
+        // Syntax only: the matcher builds the regex (and reports one too large to
+        // build); building it here too cost as much as the rest of parsing.
+        regex_syntax::Parser::new().parse(body).map_err(|e| format!("invalid regular expression: {e}"))?;
         return Ok(Pattern::Regex(body.to_string()));
     }
     let mut steps = Vec::new();

@@ -32,10 +32,6 @@ use rustc_hash::FxHashMap as HashMap;
 /// Minimum letters of the other part of a compound (`nav*` must not match `navn`).
 pub const MIN_PART: usize = 3;
 
-/// Up to this many compound pieces the Aho-Corasick automaton is a DFA (fast, but its
-/// size grows with the patterns); above, aho-corasick picks (a contiguous NFA).
-const DFA_MAX_PATTERNS: usize = 5_000;
-
 type ElemId = u32;
 
 /// One matched rule in a text: byte range in the original text.
@@ -107,6 +103,17 @@ pub struct Matcher {
     units_match_nothing: bool,
     /// Unique per compiled matcher (never reused, unlike an address), for `UnitMemo`.
     id: u64,
+}
+
+/// What `Matcher::compile_tables` builds.
+struct Tables {
+    whole: forms::FormTable,
+    exact: HashMap<String, Vec<ElemId>>,
+    exact_first: Vec<(String, ElemId)>,
+    exact_first_bytes: [bool; 256],
+    ac: Result<Option<AhoCorasick>, aho_corasick::BuildError>,
+    ac_info: Vec<(ElemId, Role)>,
+    fuzzy: fuzzy::FuzzyIndex,
 }
 
 /// Source of `Matcher::id`; 0 is never handed out, so an empty memo belongs to none.
@@ -244,22 +251,13 @@ impl Matcher {
         let mut tokpat_ids: HashMap<Vec<ElemId>, u32> = HashMap::default();
         let mut tokpats: Vec<Vec<ElemId>> = Vec::new();
         let mut rules = Vec::new();
-        let mut regexes = Vec::new();
-        let mut errors = Vec::new();
+        let mut regex_rules = Vec::new();
 
         for (ri, rule) in lexicon.rules.iter().enumerate() {
             let except = rule.kind == RuleKind::Except;
             match &rule.pattern {
-                Pattern::Regex(src) => {
-                    match Regex::new(src) {
-                        Ok(re) => regexes.push((ri as u32, re)),
-                        Err(e) => errors.push(crate::lexicon::LexiconError {
-                            file: rule.file.clone(),
-                            line: rule.line,
-                            rule: Some(rule.source.clone()),
-                            message: format!("invalid regular expression: {e}"),
-                        }),
-                    }
+                Pattern::Regex(_) => {
+                    regex_rules.push(ri);
                     rules.push(CRule { steps: Vec::new(), except });
                 }
                 Pattern::Phrase(steps) => {
@@ -296,10 +294,82 @@ impl Matcher {
                 }
             }
         }
+        // Regexes (a few, but each costs as much to build as hundreds of word rules)
+        // are built beside the tables below, on the other core.
+        let (regexes, tables) = rayon::join(|| Self::compile_regexes(&lexicon, &regex_rules), || Self::compile_tables(&elems));
+        let (regexes, regex_guard) = regexes?;
+        let Tables { whole, exact, exact_first, exact_first_bytes, ac, ac_info, fuzzy } = tables;
+        let ac = ac.map_err(|e| {
+            crate::lexicon::LexiconErrors(vec![crate::lexicon::LexiconError {
+                file: lexicon.name.clone(),
+                line: 0,
+                rule: None,
+                message: format!("cannot build the compound matcher: {e}"),
+            }])
+        })?;
+
+        let mut by_first_elem = vec![Vec::new(); elems.len()];
+        for (ri, r) in rules.iter().enumerate() {
+            if let Some(CStep::Tok(tp)) = r.steps.first() {
+                for &e in &tokpats[*tp as usize] {
+                    by_first_elem[e as usize].push(ri as u32);
+                }
+            }
+        }
+        drop(elem_ids);
+        drop(elems);
+
+        let glob = glob::GlobMatcher::compile(&lexicon)?;
+        let units_match_nothing = whole.is_empty() && exact.is_empty() && exact_first.is_empty() && ac.is_none() && fuzzy.is_empty();
+        let id = NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(Matcher {
+            lexicon,
+            whole,
+            exact,
+            exact_first,
+            exact_first_bytes,
+            ac,
+            ac_info,
+            fuzzy,
+            tokpats,
+            rules,
+            by_first_elem,
+            regexes,
+            regex_guard,
+            glob,
+            units_match_nothing,
+            id,
+        })
+    }
+
+    /// The regex rules (`rule_ids` index `lexicon.rules`), built, and their guard.
+    #[allow(clippy::type_complexity)]
+    fn compile_regexes(lexicon: &Lexicon, rule_ids: &[usize]) -> Result<(Vec<(u32, Regex)>, regex_guard::RegexGuard), crate::lexicon::LexiconErrors> {
+        let mut regexes = Vec::new();
+        let mut errors = Vec::new();
+        for &ri in rule_ids {
+            let rule = &lexicon.rules[ri];
+            let Pattern::Regex(src) = &rule.pattern else { continue };
+            match Regex::new(src) {
+                Ok(re) => regexes.push((ri as u32, re)),
+                Err(e) => errors.push(crate::lexicon::LexiconError {
+                    file: rule.file.clone(),
+                    line: rule.line,
+                    rule: Some(rule.source.clone()),
+                    message: format!("invalid regular expression: {e}"),
+                }),
+            }
+        }
         if !errors.is_empty() {
             return Err(crate::lexicon::LexiconErrors(errors));
         }
+        let guard = regex_guard::RegexGuard::new(regexes.iter().map(|(_, re): &(u32, Regex)| re.as_str()));
+        Ok((regexes, guard))
+    }
 
+    /// The lookup tables of the word elements: whole forms, case-sensitive forms,
+    /// compound pieces and typos.
+    fn compile_tables(elems: &[&crate::lexicon::Elem]) -> Tables {
         let mut whole = forms::FormTableBuilder::with_capacity(elems.iter().map(|e| e.forms().len()).sum());
         let mut exact: HashMap<String, Vec<ElemId>> = HashMap::default();
         let mut exact_first = Vec::new();
@@ -351,49 +421,7 @@ impl Matcher {
         }
         // The two biggest builds are independent: on two cores, side by side.
         let (ac, fuzzy) = rayon::join(|| build_compound_automaton(&ac_patterns), || fuzzy::FuzzyIndex::new(whole.iter()));
-        let ac = ac.map_err(|e| {
-            crate::lexicon::LexiconErrors(vec![crate::lexicon::LexiconError {
-                file: lexicon.name.clone(),
-                line: 0,
-                rule: None,
-                message: format!("cannot build the compound matcher: {e}"),
-            }])
-        })?;
-
-        let mut by_first_elem = vec![Vec::new(); elems.len()];
-        for (ri, r) in rules.iter().enumerate() {
-            if let Some(CStep::Tok(tp)) = r.steps.first() {
-                for &e in &tokpats[*tp as usize] {
-                    by_first_elem[e as usize].push(ri as u32);
-                }
-            }
-        }
-        drop(elem_ids);
-        drop(elems);
-        drop(ac_patterns);
-
-        let regex_guard = regex_guard::RegexGuard::new(regexes.iter().map(|(_, re): &(u32, Regex)| re.as_str()));
-        let glob = glob::GlobMatcher::compile(&lexicon)?;
-        let units_match_nothing = whole.is_empty() && exact.is_empty() && exact_first.is_empty() && ac.is_none() && fuzzy.is_empty();
-        let id = NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(Matcher {
-            lexicon,
-            whole,
-            exact,
-            exact_first,
-            exact_first_bytes,
-            ac,
-            ac_info,
-            fuzzy,
-            tokpats,
-            rules,
-            by_first_elem,
-            regexes,
-            regex_guard,
-            glob,
-            units_match_nothing,
-            id,
-        })
+        Tables { whole, exact, exact_first, exact_first_bytes, ac, ac_info, fuzzy }
     }
 
     pub fn lexicon(&self) -> &Lexicon {
@@ -749,10 +777,12 @@ fn build_compound_automaton(patterns: &[&str]) -> Result<Option<AhoCorasick>, ah
     }
     AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
-        // Haystacks are single words: a prefilter costs more to start than it saves, and
-        // a DFA is the fastest automaton while it stays small.
+        // Haystacks are single words: a prefilter costs more to start than it saves.
+        // It runs only on words new to a thread's memo (a few thousand per run), so a
+        // contiguous NFA, not a DFA: the DFA searched faster but took a third of the
+        // default lexicon's start-up to build.
         .prefilter(false)
-        .kind((patterns.len() <= DFA_MAX_PATTERNS).then_some(AhoCorasickKind::DFA))
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(patterns)
         .map(Some)
 }
