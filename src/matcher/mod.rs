@@ -95,6 +95,9 @@ pub struct Matcher {
     rules: Vec<CRule>,
     /// element -> phrase rules whose first step contains it
     by_first_elem: Vec<Vec<u32>>,
+    /// rule -> `elem_bits` of its second step's elements when that step is a word;
+    /// all ones when it has no second step or a gap there (no filter).
+    second_bits: Vec<u64>,
     regexes: Vec<(u32, Regex)>,
     /// Which regexes can match an answer at all (their required literals).
     regex_guard: regex_guard::RegexGuard,
@@ -316,6 +319,13 @@ impl Matcher {
                 }
             }
         }
+        let second_bits = rules
+            .iter()
+            .map(|r| match r.steps.get(1) {
+                Some(CStep::Tok(tp)) => tokpats[*tp as usize].iter().fold(0, |bits, &e| bits | elem_bit(e)),
+                _ => u64::MAX,
+            })
+            .collect();
         drop(elem_ids);
         drop(elems);
 
@@ -334,6 +344,7 @@ impl Matcher {
             tokpats,
             rules,
             by_first_elem,
+            second_bits,
             regexes,
             regex_guard,
             glob,
@@ -501,7 +512,21 @@ impl Matcher {
         let units = &tokens.units;
         let arenas = Arenas { memo: &memo.ids, extra };
         for (ui, ul) in unit_lists.iter().enumerate() {
-            for &ri in arenas.get(ul.rules) {
+            let starts = arenas.get(ul.rules);
+            if starts.is_empty() {
+                continue;
+            }
+            // Most phrase starts are common words ("for", "til", "vi") whose next word
+            // cannot continue the phrase: the elements of the next unit (in the same
+            // sentence), as bits, rule those out before the rule is even looked at.
+            let next_bits = match (units.get(ui + 1), unit_lists.get(ui + 1)) {
+                (Some(next), Some(nl)) if next.sentence == units[ui].sentence => arenas.get(nl.elems).iter().fold(0, |bits, &e| bits | elem_bit(e)),
+                _ => 0,
+            };
+            for &ri in starts {
+                if self.second_bits[ri as usize] & next_bits == 0 && self.second_bits[ri as usize] != u64::MAX {
+                    continue;
+                }
                 let rule = &self.rules[ri as usize];
                 let end = if rule.steps.len() == 1 { Some(ui) } else { self.match_steps(&rule.steps[1..], ui + 1, units[ui].sentence, units, unit_lists, arenas) };
                 if let Some(end_unit) = end {
@@ -736,6 +761,13 @@ impl Matcher {
     fn has_form(&self, elem: ElemId, s: &str) -> bool {
         self.whole.get(s).is_some_and(|elems| elems.contains(&elem))
     }
+}
+
+/// An element as one of 64 bits: a set of elements as the OR of its bits overlaps
+/// another set's whenever the sets share an element (and sometimes when they do not).
+#[inline]
+fn elem_bit(e: ElemId) -> u64 {
+    1 << (e % 64)
 }
 
 /// Sorts `v[from..]` and drops repeats in it.
