@@ -105,3 +105,29 @@ fn offsets_are_bytes_and_chars() {
     assert_eq!(c.hits[0].char_start, 12);
     assert_eq!(c.hits[0].start, 13);
 }
+
+/// Phrase starts are skipped when no word within reach can continue the phrase (the
+/// matcher's next-word filter). The filter must never drop a match: at the far end of a
+/// gap, after two gaps, through a typo or a case-sensitive form, or with more elements
+/// than the filter has bits.
+#[test]
+fn phrase_filter_keeps_every_match_within_reach() {
+    let e = engine("term for ~2 bosatt");
+    assert!(codes(&e, "for bosatt") && codes(&e, "for a bosatt") && codes(&e, "for a b bosatt"));
+    assert!(!codes(&e, "for a b c bosatt"), "three words between: beyond the gap");
+    assert!(!codes(&e, "for a. Bosatt"), "not across a sentence break");
+    let e = engine("term ved ~1 ~2 busetting");
+    assert!(codes(&e, "ved a b c busetting") && !codes(&e, "ved a b c d busetting"));
+    let e = engine("term for kvalifisering");
+    assert!(codes(&e, "for kvalifisreing"), "the next word matched through the typo index");
+    let e = engine("term hos =NAV\nterm til =NAV*");
+    assert!(codes(&e, "hos NAV") && !codes(&e, "hos nav") && codes(&e, "til NAVkontoret"));
+    // 150 phrases: element bits collide (64 bits), each phrase still matches only itself.
+    let rules: String = (0..150).map(|i| format!("term start{i} ~1 slutt{i}\n")).collect();
+    let e = engine(&rules);
+    for i in [0, 1, 63, 64, 65, 127, 149] {
+        assert!(codes(&e, &format!("start{i} og slutt{i}")), "{i}");
+        assert!(!codes(&e, &format!("start{i} og slutt{}", (i + 64) % 150)), "{i}");
+        assert!(!codes(&e, &format!("start{i} og slutt{}", (i + 1) % 150)), "{i}");
+    }
+}

@@ -95,9 +95,10 @@ pub struct Matcher {
     rules: Vec<CRule>,
     /// element -> phrase rules whose first step contains it
     by_first_elem: Vec<Vec<u32>>,
-    /// rule -> `elem_bits` of its second step's elements when that step is a word;
-    /// all ones when it has no second step or a gap there (no filter).
-    second_bits: Vec<u64>,
+    /// rule -> the `elem_bit`s of its next word step after the first, and how many
+    /// units after the first that word may be (1, or more after gaps); all ones (no
+    /// filter) for a rule of one step.
+    next_word: Vec<(u64, u8)>,
     regexes: Vec<(u32, Regex)>,
     /// Which regexes can match an answer at all (their required literals).
     regex_guard: regex_guard::RegexGuard,
@@ -319,11 +320,19 @@ impl Matcher {
                 }
             }
         }
-        let second_bits = rules
+        let next_word = rules
             .iter()
-            .map(|r| match r.steps.get(1) {
-                Some(CStep::Tok(tp)) => tokpats[*tp as usize].iter().fold(0, |bits, &e| bits | elem_bit(e)),
-                _ => u64::MAX,
+            .map(|r| {
+                let mut reach = 1u8;
+                for step in r.steps.iter().skip(1) {
+                    match step {
+                        CStep::Gap(n) => reach = reach.saturating_add(*n),
+                        // Past `MAX_REACH` units, no filter (not seen in real lexicons).
+                        CStep::Tok(_) if reach as usize > MAX_REACH => break,
+                        CStep::Tok(tp) => return (tokpats[*tp as usize].iter().fold(0, |bits, &e| bits | elem_bit(e)), reach),
+                    }
+                }
+                (u64::MAX, 1)
             })
             .collect();
         drop(elem_ids);
@@ -344,7 +353,7 @@ impl Matcher {
             tokpats,
             rules,
             by_first_elem,
-            second_bits,
+            next_word,
             regexes,
             regex_guard,
             glob,
@@ -516,16 +525,29 @@ impl Matcher {
             if starts.is_empty() {
                 continue;
             }
-            // Most phrase starts are common words ("for", "til", "vi") whose next word
-            // cannot continue the phrase: the elements of the next unit (in the same
+            // Most phrase starts are common words ("for", "til", "vi") that no word
+            // within reach continues: the elements of the next units (in the same
             // sentence), as bits, rule those out before the rule is even looked at.
-            let next_bits = match (units.get(ui + 1), unit_lists.get(ui + 1)) {
-                (Some(next), Some(nl)) if next.sentence == units[ui].sentence => arenas.get(nl.elems).iter().fold(0, |bits, &e| bits | elem_bit(e)),
-                _ => 0,
-            };
+            // `ahead[k]`: the bits of units ui+1 ..= ui+k, filled as far as needed.
+            let sentence = units[ui].sentence;
+            let mut ahead = [0u64; 1 + MAX_REACH];
+            let mut filled = 0usize;
             for &ri in starts {
-                if self.second_bits[ri as usize] & next_bits == 0 && self.second_bits[ri as usize] != u64::MAX {
-                    continue;
+                let (bits, reach) = self.next_word[ri as usize];
+                if bits != u64::MAX {
+                    let reach = reach as usize;
+                    while filled < reach {
+                        let k = ui + 1 + filled;
+                        let here = match (units.get(k), unit_lists.get(k)) {
+                            (Some(u), Some(l)) if u.sentence == sentence => arenas.get(l.elems).iter().fold(0, |b, &e| b | elem_bit(e)),
+                            _ => 0,
+                        };
+                        ahead[filled + 1] = ahead[filled] | here;
+                        filled += 1;
+                    }
+                    if bits & ahead[reach] == 0 {
+                        continue;
+                    }
                 }
                 let rule = &self.rules[ri as usize];
                 let end = if rule.steps.len() == 1 { Some(ui) } else { self.match_steps(&rule.steps[1..], ui + 1, units[ui].sentence, units, unit_lists, arenas) };
@@ -762,6 +784,9 @@ impl Matcher {
         self.whole.get(s).is_some_and(|elems| elems.contains(&elem))
     }
 }
+
+/// How far ahead (in units) the phrase-start filter looks for a rule's next word.
+const MAX_REACH: usize = 16;
 
 /// An element as one of 64 bits: a set of elements as the OR of its bits overlaps
 /// another set's whenever the sets share an element (and sometimes when they do not).

@@ -39,16 +39,19 @@ impl<V: Copy + Default> StringMemo<V> {
     /// `text`), computed by `make` (which may append to `ids`) on a miss.
     #[inline]
     pub(crate) fn entry(&mut self, text: &str, start: usize, end: usize, make: impl FnOnce(&mut Vec<u32>) -> V) -> V {
-        let key = &text[start..end];
-        if key.len() <= SHORT_MAX {
+        // Short keys are compared as bytes: no `&str` slice (and its char-boundary
+        // checks) on the hot path.
+        let len = end - start;
+        if len <= SHORT_MAX {
             let (lo, hi) = ShortTable::<V>::key(text.as_bytes(), start, end);
-            if let Some(v) = self.short.get(lo, hi, key.len()) {
+            if let Some(v) = self.short.get(lo, hi, len) {
                 return v;
             }
             let v = make(&mut self.ids);
-            self.short.insert(lo, hi, key.len(), v);
+            self.short.insert(lo, hi, len, v);
             return v;
         }
+        let key = &text[start..end];
         if let Some(&v) = self.long.get(key) {
             return v;
         }
@@ -60,6 +63,17 @@ impl<V: Copy + Default> StringMemo<V> {
 
 /// Longest key (bytes) a `ShortTable` holds.
 pub(crate) const SHORT_MAX: usize = 16;
+
+/// `KEY_MASKS[n]`: the low and high word masks that keep the first `n` bytes.
+const KEY_MASKS: [(u64, u64); SHORT_MAX + 1] = {
+    let mut masks = [(0u64, 0u64); SHORT_MAX + 1];
+    let mut n = 1;
+    while n <= SHORT_MAX {
+        masks[n] = if n < 8 { ((1u64 << (8 * n)) - 1, 0) } else if n == 8 { (u64::MAX, 0) } else if n < 16 { (u64::MAX, (1u64 << (8 * (n - 8))) - 1) } else { (u64::MAX, u64::MAX) };
+        n += 1;
+    }
+    masks
+};
 
 #[derive(Default)]
 pub(crate) struct ShortTable<V> {
@@ -100,9 +114,9 @@ impl<V: Copy + Default> ShortTable<V> {
                 u128::from_le_bytes(buf)
             }
         };
-        // Only the key's bytes.
-        let word = if len == SHORT_MAX { word } else { word & ((1u128 << (8 * len)) - 1) };
-        (word as u64, (word >> 64) as u64)
+        // Only the key's bytes (two word masks by table: a u128 shift cost more).
+        let (mask_lo, mask_hi) = KEY_MASKS[len];
+        (word as u64 & mask_lo, (word >> 64) as u64 & mask_hi)
     }
 
     #[inline]
