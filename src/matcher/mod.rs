@@ -520,6 +520,9 @@ impl Matcher {
 
         let units = &tokens.units;
         let arenas = Arenas { memo: &memo.ids, extra };
+        // `ahead[k]` (k >= 1): the bits of units ui+1 ..= ui+k, for the unit ui at hand,
+        // filled as far as needed; `ahead[0]` stays 0.
+        let mut ahead = [0u64; 1 + MAX_REACH];
         for (ui, ul) in unit_lists.iter().enumerate() {
             let starts = arenas.get(ul.rules);
             if starts.is_empty() {
@@ -528,9 +531,7 @@ impl Matcher {
             // Most phrase starts are common words ("for", "til", "vi") that no word
             // within reach continues: the elements of the next units (in the same
             // sentence), as bits, rule those out before the rule is even looked at.
-            // `ahead[k]`: the bits of units ui+1 ..= ui+k, filled as far as needed.
             let sentence = units[ui].sentence;
-            let mut ahead = [0u64; 1 + MAX_REACH];
             let mut filled = 0usize;
             for &ri in starts {
                 let (bits, reach) = self.next_word[ri as usize];
