@@ -23,7 +23,7 @@ use short_table::StringMemo;
 use crate::text::tokenize::tokenize_tokens_only;
 use crate::text::{fold_units, tokenize, tokenize_units, tokenize_without_units, Tokens};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex::Regex;
+use regex_automata::meta::Regex;
 use std::cell::RefCell;
 // Lookup keys are short words: FxHash is several times faster than SipHash for
 // them, and the keys come from our own lexicon, not from an attacker.
@@ -139,6 +139,10 @@ struct Scratch {
     memo: UnitMemo,
     /// regex index -> may match this answer
     run_regex: Vec<bool>,
+    /// where a regex is searched (`RegexGuard::find_iter`)
+    windows: Vec<(usize, usize)>,
+    /// units with `RegexGuard::unit_bits`: start, end, bits
+    guard_units: Vec<(usize, usize, u64)>,
 }
 
 /// Where a list of ids is: `lo..hi` of `UnitMemo::ids`, or of `Scratch::extra` when
@@ -383,7 +387,10 @@ impl Matcher {
         if !errors.is_empty() {
             return Err(crate::lexicon::LexiconErrors(errors));
         }
-        let guard = regex_guard::RegexGuard::new(regexes.iter().map(|(_, re): &(u32, Regex)| re.as_str()));
+        let guard = regex_guard::RegexGuard::new(rule_ids.iter().filter_map(|&ri| match &lexicon.rules[ri].pattern {
+            Pattern::Regex(src) => Some(src.as_str()),
+            _ => None,
+        }));
         Ok((regexes, guard))
     }
 
@@ -468,7 +475,8 @@ impl Matcher {
     }
 
     fn find_with(&self, text: &str, s: &mut Scratch, out: &mut RawMatches) {
-        let Scratch { tokens, buf, unit_lists, extra, elems_here, exact_here, lists, memo, run_regex } = s;
+        let Scratch { tokens, buf, unit_lists, extra, elems_here, exact_here, lists, memo, run_regex, windows, guard_units } = s;
+        guard_units.clear();
         unit_lists.clear();
         extra.clear();
         // Units-only scan used; then the regex guard can work from the units.
@@ -498,7 +506,11 @@ impl Matcher {
                     self.memo_entry(&tokens.folded[folded_start..folded_end], buf, elems_here, ids)
                 });
                 let ids = &memo.ids;
-                guard_bits |= entry.guard_bits(ids);
+                let unit_guard = entry.guard_bits(ids);
+                if unit_guard != 0 {
+                    guard_bits |= unit_guard;
+                    guard_units.push((u.start, u.end, unit_guard));
+                }
                 // Case-sensitive forms (rare: `=NAV`) change which elements count.
                 let exact = self.exact_first_bytes[bytes[u.start] as usize] && {
                     self.exact_elems(&text[u.start..u.end], exact_here);
@@ -507,7 +519,11 @@ impl Matcher {
                 if exact || entry.flags & UNCACHED != 0 {
                     let folded = &tokens.folded[folded_start..folded_end];
                     if entry.flags & UNCACHED != 0 {
-                        guard_bits |= self.regex_guard.unit_bits(folded);
+                        let unit_guard = self.regex_guard.unit_bits(folded);
+                        if unit_guard != 0 {
+                            guard_bits |= unit_guard;
+                            guard_units.push((u.start, u.end, unit_guard));
+                        }
                     }
                     let exact_here: &[ElemId] = if exact { exact_here } else { &[] };
                     unit_lists.push(self.unit_uncommon(exact_here, folded, entry, ids, buf, elems_here, lists, extra));
@@ -567,19 +583,11 @@ impl Matcher {
             (false, true) => self.regex_guard.candidates_from_units(text, guard_bits, run_regex),
             (false, false) => self.regex_guard.candidates(text, run_regex),
         }
-        for ((ri, re), _) in self.regexes.iter().zip(run_regex.iter()).filter(|(_, &run)| run) {
-            let except = self.rules[*ri as usize].except;
-            for m in re.find_iter(text) {
-                if m.start() == m.end() {
-                    continue;
-                }
-                let hit = RawHit { rule: *ri, start: m.start(), end: m.end(), fuzzy: false };
-                if except {
-                    out.excepts.push(hit)
-                } else {
-                    out.terms.push(hit)
-                }
-            }
+        for (i, ((ri, re), _)) in self.regexes.iter().zip(run_regex.iter()).enumerate().filter(|(_, (_, &run))| run) {
+            let to = if self.rules[*ri as usize].except { &mut out.excepts } else { &mut out.terms };
+            // With the units-only scan, the units are all the text's letters and digits.
+            let units = units_only.then_some(&guard_units[..]);
+            self.regex_guard.find_iter(i, re, text, units, windows, |start, end| to.push(RawHit { rule: *ri, start, end, fuzzy: false }));
         }
         self.glob.find(text, tokens, out);
     }

@@ -12,8 +12,18 @@
 //! Case-insensitive classes hold more than ASCII: `(?i)k` is `[Kk\u{212A}]` (Kelvin
 //! sign), `(?i)s` is `[Ss\u{17F}]` (long s). Such a class counts as its ASCII letter
 //! here, and an answer that contains one of those extra characters runs every regex.
+//!
+//! Where a guarded regex does run, it runs only on *windows* of the answer
+//! ([`RegexGuard::find_iter`]): every match holds one of the literals and consists of
+//! characters the regex can match at all (its alphabet), so it lies inside the stretch
+//! of alphabet characters around a found literal. The search still sees the whole
+//! answer around the window (`\b`, `$` look outside it), so the matches are those of
+//! `find_iter` over the whole answer. A regex with Unicode `\b` cannot use the fast
+//! lazy DFA on text with `æøå`, and its fall-back engine costs time in proportion to
+//! the text searched: a window of a few words instead of the answer.
 
 use regex::bytes::Regex;
+use regex_automata::{meta, Input};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Literals shorter than this are too common to be worth a guard.
@@ -34,6 +44,74 @@ pub struct RegexGuard {
     /// order). `unit_masks[i]`: bits of regex `i`'s pieces, `None` if it has none to use.
     pieces: Vec<Vec<u8>>,
     unit_masks: Vec<Option<u64>>,
+    /// Per regex: the characters its matches can hold, if it has a guard, never
+    /// matches the empty string and its alphabet could be read off its syntax tree.
+    alphabets: Vec<Option<Alphabet>>,
+    /// Per regex: the fewest bytes a match has.
+    min_lens: Vec<usize>,
+}
+
+/// The characters a regex can match (`Hir` literals and classes; assertions match no
+/// character).
+#[derive(Debug)]
+struct Alphabet {
+    ascii: [bool; 128],
+    /// Non-ASCII ranges, sorted, not overlapping.
+    other: Vec<(char, char)>,
+}
+
+impl Alphabet {
+    /// `None` where `hir` can match bytes outside UTF-8 (not in the rules' regexes).
+    fn of(hir: &Hir) -> Option<Alphabet> {
+        let mut a = Alphabet { ascii: [false; 128], other: Vec::new() };
+        a.add(hir)?;
+        a.other.sort_unstable();
+        let mut merged: Vec<(char, char)> = Vec::with_capacity(a.other.len());
+        for (lo, hi) in a.other.drain(..) {
+            match merged.last_mut() {
+                Some(last) if lo as u32 <= last.1 as u32 + 1 => last.1 = last.1.max(hi),
+                _ => merged.push((lo, hi)),
+            }
+        }
+        a.other = merged;
+        Some(a)
+    }
+
+    fn add(&mut self, hir: &Hir) -> Option<()> {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(lit) => std::str::from_utf8(&lit.0).ok()?.chars().for_each(|c| self.add_range(c, c)),
+            HirKind::Class(Class::Unicode(class)) => class.ranges().iter().for_each(|r| self.add_range(r.start(), r.end())),
+            HirKind::Class(Class::Bytes(class)) => {
+                for r in class.ranges() {
+                    if !r.end().is_ascii() {
+                        return None;
+                    }
+                    self.add_range(r.start() as char, r.end() as char);
+                }
+            }
+            HirKind::Repetition(rep) => self.add(&rep.sub)?,
+            HirKind::Capture(cap) => self.add(&cap.sub)?,
+            HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().try_for_each(|p| self.add(p))?,
+        }
+        Some(())
+    }
+
+    fn add_range(&mut self, lo: char, hi: char) {
+        for c in lo..=hi.min('\x7f') {
+            self.ascii[c as usize] = true;
+        }
+        if hi as u32 >= 0x80 {
+            self.other.push((lo.max('\u{80}'), hi));
+        }
+    }
+
+    fn contains(&self, c: char) -> bool {
+        match self.ascii.get(c as usize) {
+            Some(&yes) => yes,
+            None => self.other.binary_search_by(|&(lo, hi)| if hi < c { std::cmp::Ordering::Less } else if lo > c { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Equal }).is_ok(),
+        }
+    }
 }
 
 impl RegexGuard {
@@ -43,10 +121,15 @@ impl RegexGuard {
         let mut bypass = Vec::new();
         let mut pieces: Vec<Vec<u8>> = Vec::new();
         let mut unit_masks = Vec::new();
+        let mut alphabets = Vec::new();
+        let mut min_lens = Vec::new();
         for src in patterns {
             let mut extra = Vec::new();
-            let lits = regex_syntax::parse(src).ok().and_then(|hir| required(&hir, &mut extra));
+            let hir = regex_syntax::parse(src).ok();
+            let lits = hir.as_ref().and_then(|hir| required(hir, &mut extra));
             let lits = lits.filter(|lits| lits.iter().all(|l| l.len() >= MIN_LITERAL));
+            alphabets.push(hir.as_ref().filter(|hir| lits.is_some() && hir.properties().minimum_len().is_some_and(|n| n > 0)).and_then(Alphabet::of));
+            min_lens.push(hir.as_ref().and_then(|hir| hir.properties().minimum_len()).unwrap_or(0));
             unit_masks.push(lits.as_ref().and_then(|lits| {
                 let mut mask = 0u64;
                 for lit in lits {
@@ -76,7 +159,74 @@ impl RegexGuard {
         }
         bypass.sort_unstable();
         bypass.dedup();
-        RegexGuard { guards, bypass, pieces, unit_masks }
+        RegexGuard { guards, bypass, pieces, unit_masks, alphabets, min_lens }
+    }
+
+    /// Calls `found(start, end)` for each match of regex `i` (`re`, built from the
+    /// `i`th pattern) in `text`, in order: those of `re.find_iter(text)`, empty ones
+    /// left out. Searches only the windows around the regex's literals where it can
+    /// (see the module docs): `units` are the text's units with their `unit_bits`
+    /// (those with none may be left out), when the text is one `candidates_from_units`
+    /// may be used on; `None` searches the whole text. `windows` is scratch space.
+    pub fn find_iter(&self, i: usize, re: &meta::Regex, text: &str, units: Option<&[(usize, usize, u64)]>, windows: &mut Vec<(usize, usize)>, mut found: impl FnMut(usize, usize)) {
+        let (Some(units), Some(Some(alphabet)), Some(&Some(mask))) = (units, self.alphabets.get(i), self.unit_masks.get(i)) else {
+            for m in re.find_iter(text) {
+                if !m.is_empty() {
+                    found(m.start(), m.end());
+                }
+            }
+            return;
+        };
+        windows.clear();
+        // Every match holds one of the literals, so an ASCII-case-insensitive
+        // occurrence of its piece inside a unit whose bits show it; the rest of the
+        // match is alphabet characters. So the piece, widened by the alphabet characters
+        // on both sides, holds the match. (Folding may have made a piece of the unit
+        // that the text does not hold, like `aa` from `å`: then no match needs it.)
+        let bytes = text.as_bytes();
+        for &(unit_start, unit_end, bits) in units {
+            let mut here = bits & mask;
+            while here != 0 {
+                let piece = &self.pieces[here.trailing_zeros() as usize];
+                here &= here - 1;
+                for at in unit_start..(unit_end + 1).saturating_sub(piece.len()) {
+                    if !bytes[at..at + piece.len()].eq_ignore_ascii_case(piece) {
+                        continue;
+                    }
+                    let mut start = at;
+                    while let Some(c) = text[..start].chars().next_back().filter(|&c| alphabet.contains(c)) {
+                        start -= c.len_utf8();
+                    }
+                    let mut end = at + piece.len();
+                    while let Some(c) = text[end..].chars().next().filter(|&c| alphabet.contains(c)) {
+                        end += c.len_utf8();
+                    }
+                    if end - start >= self.min_lens[i] {
+                        windows.push((start, end));
+                    }
+                }
+            }
+        }
+        // In text order, overlapping ones merged.
+        windows.sort_unstable();
+        let mut kept = 0;
+        for k in 0..windows.len() {
+            if kept > 0 && windows[k].0 <= windows[kept - 1].1 {
+                windows[kept - 1].1 = windows[kept - 1].1.max(windows[k].1);
+            } else {
+                windows[kept] = windows[k];
+                kept += 1;
+            }
+        }
+        windows.truncate(kept);
+        for &(start, end) in windows.iter() {
+            let mut at = start;
+            // Matches are never empty (see `alphabets`), so `at` moves on.
+            while let Some(m) = re.search(&Input::new(text).span(at..end)) {
+                found(m.start(), m.end());
+                at = m.end();
+            }
+        }
     }
 
     /// Bits of the pieces that occur in one folded unit (see `unit_masks`).
@@ -267,6 +417,55 @@ mod tests {
                 }
             }
         }
+        // Searching only the windows around the units' pieces finds every match that a
+        // search of the whole text finds, and no other.
+        static META: std::sync::OnceLock<Vec<meta::Regex>> = std::sync::OnceLock::new();
+        let metas = META.get_or_init(|| RULES.iter().map(|r| meta::Regex::new(r).unwrap()).collect());
+        let units: Vec<(usize, usize, u64)> = match by_units {
+            Some(_) => (0..tokens.units.len())
+                .map(|k| (tokens.units[k].start, tokens.units[k].end, guard.unit_bits(tokens.folded_unit(k))))
+                .filter(|u| u.2 != 0)
+                .collect(),
+            None => Vec::new(),
+        };
+        for (i, (re, meta_re)) in regexes.iter().zip(metas).enumerate() {
+            let whole: Vec<(usize, usize)> = re.find_iter(text).filter(|m| !m.is_empty()).map(|m| (m.start(), m.end())).collect();
+            for units in [None, by_units.as_ref().map(|_| &units[..])] {
+                let mut got = Vec::new();
+                guard.find_iter(i, meta_re, text, units, &mut Vec::new(), |s, e| got.push((s, e)));
+                assert_eq!(got, whole, "{re} on {text:?}, by units: {}", units.is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn windows_are_used_and_narrow() {
+        let guard = RegexGuard::new(RULES);
+        assert!(guard.alphabets.iter().all(Option::is_some), "every rule here gets windows");
+        let text = "Mange svarte at kapasiteten er for liten, og ved bosetting. Kap 6A gjeld.";
+        let mut tokens = crate::text::Tokens::new();
+        assert!(crate::text::tokenize_units(text, &mut tokens));
+        let units: Vec<(usize, usize, u64)> = (0..tokens.units.len())
+            .map(|k| (tokens.units[k].start, tokens.units[k].end, guard.unit_bits(tokens.folded_unit(k))))
+            .filter(|u| u.2 != 0)
+            .collect();
+        let mut windows = Vec::new();
+        let re = meta::Regex::new(RULES[1]).unwrap();
+        let mut got = Vec::new();
+        guard.find_iter(1, &re, text, Some(&units), &mut windows, |s, e| got.push(&text[s..e]));
+        assert_eq!(got, ["ved bosetting."]);
+        assert_eq!(windows.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>(), ["iten, og ved bosetting. Ka"], "the stretch of the regex's characters (no l, no p)");
+        let re = meta::Regex::new(RULES[3]).unwrap();
+        got.clear();
+        guard.find_iter(3, &re, text, Some(&units), &mut windows, |s, e| got.push(&text[s..e]));
+        assert_eq!(got, ["Kap 6A"]);
+        assert_eq!(windows.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>(), ["te at kapa", ". Kap 6A "]);
+        // "kapa" of "(kapasitet)" is shorter than any match: not searched.
+        let text = "(kapasitet)";
+        assert!(crate::text::tokenize_units(text, &mut tokens));
+        let units = [(1, 10, guard.unit_bits(tokens.folded_unit(0)))];
+        guard.find_iter(3, &re, text, Some(&units), &mut windows, |_, _| panic!("no match"));
+        assert!(windows.is_empty());
     }
 
     #[test]
