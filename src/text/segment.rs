@@ -482,8 +482,9 @@ fn scan_units_utf8(text: &str, cats: &mut Vec<CharCat>, out: &mut Vec<u8>, mut u
     // The previous unit: where its last character starts, and where it ends.
     let mut prev: Option<(usize, usize)> = None;
     let mut terminator_in_gap = false;
-    // ASCII folds byte for byte and Latin-1 letters (two bytes) to at most two.
-    out.reserve(bytes.len());
+    // ASCII folds byte for byte and Latin-1 letters (two bytes) to at most two; the
+    // 8-byte runs write up to 7 bytes past the end before truncating.
+    out.reserve(bytes.len() + 8);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         // The gap between units, a character at a time.
@@ -521,13 +522,27 @@ fn scan_units_utf8(text: &str, cats: &mut Vec<CharCat>, out: &mut Vec<u8>, mut u
         let start = i;
         let mut last_char = i;
         loop {
-            // A run of ASCII letters and digits, found and folded by table.
+            // A run of ASCII letters and digits: 8 bytes at a time while 8 are left, the
+            // rest by table.
             let run = i;
-            while bytes.get(i).is_some_and(|&b| UNIT_BYTE[b as usize] > GAP_SLOW) {
-                i += 1;
+            loop {
+                let Some(chunk) = bytes.get(i..i + 8) else {
+                    while bytes.get(i).is_some_and(|&b| UNIT_BYTE[b as usize] > GAP_SLOW) {
+                        out.push(UNIT_BYTE[bytes[i] as usize]);
+                        i += 1;
+                    }
+                    break;
+                };
+                let (n, folded) = ascii_alnum_prefix(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+                // All 8 folded bytes are written (one store), and those past the run dropped.
+                out.extend_from_slice(&folded.to_le_bytes());
+                out.truncate(out.len() - (8 - n));
+                i += n;
+                if n < 8 {
+                    break;
+                }
             }
             if i > run {
-                out.extend(bytes[run..i].iter().map(|&b| UNIT_BYTE[b as usize]));
                 last_char = i - 1;
             }
             // A Latin-1 letter continues the unit; NFC already, so folding it alone is
@@ -545,6 +560,31 @@ fn scan_units_utf8(text: &str, cats: &mut Vec<CharCat>, out: &mut Vec<u8>, mut u
         prev = Some((last_char, i));
     }
     true
+}
+
+/// `0x01` in every byte of a `u64`.
+const LANES: u64 = u64::from_le_bytes([1; 8]);
+/// The high bit of every byte.
+const HIGH: u64 = LANES * 0x80;
+
+/// The number of bytes (0 to 8) that `word` (8 bytes of text, the first in the low byte)
+/// starts with that are ASCII letters or digits, and the bytes of `word` folded as
+/// `UNIT_BYTE` folds them, valid in those first bytes only.
+///
+/// Each byte is tested apart (SWAR): with its high bit cleared a byte is at most 0x7F,
+/// so adding at most 0x80 to it never carries into the next byte, and the sum's high bit
+/// tells whether the byte reached a bound. ASCII letters and digits fold by setting bit
+/// 0x20 (upper case to lower; lower case and digits have it already).
+#[inline]
+fn ascii_alnum_prefix(word: u64) -> (usize, u64) {
+    let low7 = word & !HIGH;
+    let lower = low7 | (LANES * 0x20); // 'A'..='Z' -> 'a'..='z'; only those and 'a'..='z' land there
+    let at_least = |x: u64, lo: u8| x + LANES * (0x80 - lo as u64);
+    let above = |x: u64, hi: u8| x + LANES * (0x7F - hi as u64);
+    let letter = at_least(lower, b'a') & !above(lower, b'z');
+    let digit = at_least(low7, b'0') & !above(low7, b'9');
+    let alnum = (letter | digit) & !word & HIGH; // and ASCII
+    (((!alnum & HIGH).trailing_zeros() / 8) as usize, word | (LANES * 0x20))
 }
 
 /// The letter or digit outside ASCII at byte `i` and its length, if there is one.
@@ -1108,6 +1148,51 @@ mod tests {
     fn alphabet() -> impl Strategy<Value = String> {
         let chars: Vec<char> = "aAbZæØåÉé0 9 .,;:'\"!?-_()[]{}\t\r\n\x0B\x0C\u{A0}«»“”‘’–—…§+/@#".chars().collect();
         proptest::collection::vec(proptest::sample::select(chars), 0..40).prop_map(|v| v.into_iter().collect())
+    }
+
+    /// `ascii_alnum_prefix` on 8 bytes, byte by byte with `UNIT_BYTE`: the run's length
+    /// and its folded bytes.
+    fn alnum_prefix_by_table(chunk: [u8; 8]) -> (usize, Vec<u8>) {
+        let n = chunk.iter().take_while(|&&b| UNIT_BYTE[b as usize] > GAP_SLOW).count();
+        (n, chunk[..n].iter().map(|&b| UNIT_BYTE[b as usize]).collect())
+    }
+
+    fn alnum_prefix_swar(chunk: [u8; 8]) -> (usize, Vec<u8>) {
+        let (n, folded) = ascii_alnum_prefix(u64::from_le_bytes(chunk));
+        (n, folded.to_le_bytes()[..n].to_vec())
+    }
+
+    /// The SWAR fold is `UNIT_BYTE`'s: every ASCII letter and digit folds by setting bit
+    /// 0x20, and every byte value, in every lane, ends a run exactly when the table says.
+    #[test]
+    fn alnum_prefix_agrees_with_the_table_for_every_byte_in_every_lane() {
+        for b in 0..=255u8 {
+            if b.is_ascii_alphanumeric() {
+                assert_eq!(b | 0x20, UNIT_BYTE[b as usize], "{b:#x}");
+                assert_eq!(b | 0x20, b.to_ascii_lowercase(), "{b:#x}");
+            } else {
+                assert!(UNIT_BYTE[b as usize] <= GAP_SLOW, "{b:#x}");
+            }
+            for lane in 0..8 {
+                for (before, after) in [(b'a', b'a'), (b'Z', 0xFF), (b'9', 0x00), (b'q', b'0'), (b'A', 0x80)] {
+                    let mut chunk = [after; 8];
+                    chunk[..lane].fill(before);
+                    chunk[lane] = b;
+                    assert_eq!(alnum_prefix_swar(chunk), alnum_prefix_by_table(chunk), "{chunk:x?}");
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20000))]
+        #[test]
+        fn alnum_prefix_agrees_with_the_table(chunk in proptest::array::uniform8(proptest::prop_oneof![
+            3 => proptest::sample::select(b"aAzZ09mM_ @[`{/:\x7F\xC3\xA5".to_vec()),
+            1 => proptest::num::u8::ANY,
+        ])) {
+            prop_assert_eq!(alnum_prefix_swar(chunk), alnum_prefix_by_table(chunk));
+        }
     }
 
     proptest! {

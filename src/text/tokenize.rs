@@ -647,6 +647,32 @@ mod tests {
         }
     }
 
+    /// Runs of 0 to 20 ASCII letters and digits (any case), cut by the characters that end
+    /// or continue a unit, after a prefix of 0 to 7 bytes: every alignment of the 8-byte
+    /// scan, every end of a run inside or at the end of a chunk, and the text's end.
+    fn ascii_runs_alphabet() -> impl Strategy<Value = String> {
+        let alnum: Vec<char> = ('a'..='z').chain('A'..='Z').chain('0'..='9').collect();
+        let run = proptest::collection::vec(proptest::sample::select(alnum), 0..=20).prop_map(|v| v.into_iter().collect::<String>());
+        let cuts: Vec<&str> = vec![
+            " ", " ", " ", ". ", ".", ",", "-", "'", "!", "?", "\n", "\t", "\u{A0}", "æ", "ø", "å", "Æ", "Ø", "Å", "é", "ß", "ÿ", "«", "»", "…", "–", "💪", "🇳🇴",
+            "❤\u{FE0F}", "_", "@", "[", "`", "{", "/", ":", "\x7F", "\0",
+        ];
+        let piece = proptest::prop_oneof![3 => run, 2 => proptest::sample::select(cuts).prop_map(str::to_string)];
+        let prefix = proptest::collection::vec(proptest::sample::select(vec!["a", "Q", "7", " ", "é"]), 0..8).prop_map(|v| v.concat());
+        (prefix, proptest::collection::vec(piece, 0..12)).prop_map(|(p, v)| p + &v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+        /// The 8-byte scan of ASCII runs: units, folds and sentences as `tokenize` gives
+        /// them; declined exactly on `_` (UAX #29 joins it to letters) and URL look-alikes.
+        #[test]
+        fn units_only_agree_on_ascii_runs_at_every_alignment(text in ascii_runs_alphabet()) {
+            let expected = !text.contains('_') && !memchr_any(text.as_bytes());
+            proptest::prop_assert_eq!(units_agree(&text), expected, "{:?}", text);
+        }
+    }
+
     /// `tokenize_tokens_only` gives the token ranges and kinds of `tokenize`, or declines.
     fn tokens_only_agree(text: &str) -> bool {
         let mut fast = Tokens::new();
