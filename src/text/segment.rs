@@ -441,7 +441,7 @@ pub(crate) fn uax_sentences(text: &str, out: &mut Vec<(usize, usize)>) {
 /// far) on a character outside the fast alphabet and on `_`, which UAX #29 joins to
 /// letters (`_abc` is one segment that `tokenize` keeps whole as a symbol, no unit).
 pub(crate) fn scan_units(text: &str, cats: &mut Vec<CharCat>, folded: &mut String, unit: impl FnMut(usize, usize, u32, usize)) -> bool {
-    // Built as bytes: a run of ASCII letters is folded by table straight into place.
+    // Built as bytes: a run of ASCII letters is folded 8 bytes at a time straight into place.
     let mut out = std::mem::take(folded).into_bytes();
     let fast = text.len() < u32::MAX as usize && scan_units_utf8(text, cats, &mut out, unit);
     if !fast {
@@ -482,9 +482,12 @@ fn scan_units_utf8(text: &str, cats: &mut Vec<CharCat>, out: &mut Vec<u8>, mut u
     // The previous unit: where its last character starts, and where it ends.
     let mut prev: Option<(usize, usize)> = None;
     let mut terminator_in_gap = false;
-    // ASCII folds byte for byte and Latin-1 letters (two bytes) to at most two; the
-    // 8-byte runs write up to 7 bytes past the end before truncating.
-    out.reserve(bytes.len() + 8);
+    // The folded units are written at `o` into room made up front (no capacity check per
+    // write). ASCII folds byte for byte and Latin-1 letters (two bytes) to at most two,
+    // so `o - from <= i` throughout; an 8-byte run writes up to 7 bytes past its end.
+    let from = out.len();
+    out.resize(from + bytes.len() + 8, 0);
+    let mut o = from;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         // The gap between units, a character at a time.
@@ -522,21 +525,13 @@ fn scan_units_utf8(text: &str, cats: &mut Vec<CharCat>, out: &mut Vec<u8>, mut u
         let start = i;
         let mut last_char = i;
         loop {
-            // A run of ASCII letters and digits: 8 bytes at a time while 8 are left, the
-            // rest by table.
+            // A run of ASCII letters and digits, 8 bytes at a time: all 8 folded bytes are
+            // written (one store), and `o` moves on by the run's part only.
             let run = i;
             loop {
-                let Some(chunk) = bytes.get(i..i + 8) else {
-                    while bytes.get(i).is_some_and(|&b| UNIT_BYTE[b as usize] > GAP_SLOW) {
-                        out.push(UNIT_BYTE[bytes[i] as usize]);
-                        i += 1;
-                    }
-                    break;
-                };
-                let (n, folded) = ascii_alnum_prefix(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
-                // All 8 folded bytes are written (one store), and those past the run dropped.
-                out.extend_from_slice(&folded.to_le_bytes());
-                out.truncate(out.len() - (8 - n));
+                let (n, folded) = ascii_alnum_prefix(load8(bytes, i));
+                out[o..o + 8].copy_from_slice(&folded.to_le_bytes());
+                o += n;
                 i += n;
                 if n < 8 {
                     break;
@@ -549,17 +544,37 @@ fn scan_units_utf8(text: &str, cats: &mut Vec<CharCat>, out: &mut Vec<u8>, mut u
             // what `fold_into` does.
             match latin1_letter_at(text, i) {
                 Some((c, len)) => {
-                    super::fold::fold_char_utf8(c, out);
+                    o = super::fold::fold_char_at(c, out, o);
                     last_char = i;
                     i += len;
                 }
                 None => break,
             }
         }
-        unit(start, i, sentence, out.len());
+        unit(start, i, sentence, o);
         prev = Some((last_char, i));
     }
+    out.truncate(o);
     true
+}
+
+/// The 8 bytes of `bytes` from `i` as a `u64`, `bytes[i]` in the low byte, with zeros
+/// (not letters or digits) past the end.
+#[inline]
+fn load8(bytes: &[u8], i: usize) -> u64 {
+    if let Some(chunk) = bytes.get(i..i + 8) {
+        return u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+    }
+    let rest = bytes.len().saturating_sub(i); // 0 to 7
+    match bytes.len().checked_sub(8) {
+        // The last 8 bytes, shifted down to start at `i`.
+        Some(last) if rest > 0 => u64::from_le_bytes(bytes[last..].try_into().expect("8 bytes")) >> (8 * (8 - rest)),
+        _ => {
+            let mut chunk = [0; 8];
+            chunk[..rest].copy_from_slice(&bytes[i.min(bytes.len())..]);
+            u64::from_le_bytes(chunk)
+        }
+    }
 }
 
 /// `0x01` in every byte of a `u64`.
