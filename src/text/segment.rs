@@ -522,37 +522,47 @@ fn scan_units_utf8(text: &str, cats: &mut Vec<CharCat>, out: &mut Vec<u8>, mut u
                 }
             }
         }
-        let start = i;
-        let mut last_char = i;
+        // Units one after another while only a space lies between them.
         loop {
-            // A run of ASCII letters and digits, 8 bytes at a time: all 8 folded bytes are
-            // written (one store), and `o` moves on by the run's part only.
-            let run = i;
+            let start = i;
+            let mut last_char = i;
             loop {
-                let (n, folded) = ascii_alnum_prefix(load8(bytes, i));
-                out[o..o + 8].copy_from_slice(&folded.to_le_bytes());
-                o += n;
-                i += n;
-                if n < 8 {
-                    break;
+                // A run of ASCII letters and digits, 8 bytes at a time: all 8 folded bytes are
+                // written (one store), and `o` moves on by the run's part only.
+                let run = i;
+                loop {
+                    let (n, folded) = ascii_alnum_prefix(load8(bytes, i));
+                    out[o..o + 8].copy_from_slice(&folded.to_le_bytes());
+                    o += n;
+                    i += n;
+                    if n < 8 {
+                        break;
+                    }
+                }
+                if i > run {
+                    last_char = i - 1;
+                }
+                // A Latin-1 letter continues the unit; NFC already, so folding it alone is
+                // what `fold_into` does.
+                match latin1_letter_at(text, i) {
+                    Some((c, len)) => {
+                        o = super::fold::fold_char_at(c, out, o);
+                        last_char = i;
+                        i += len;
+                    }
+                    None => break,
                 }
             }
-            if i > run {
-                last_char = i - 1;
+            unit(start, i, sentence, o);
+            prev = Some((last_char, i));
+            // The most common gap, one space before an ASCII letter or digit, holds no
+            // terminator: the next unit starts right after it.
+            if bytes.get(i) == Some(&b' ') && bytes.get(i + 1).is_some_and(|&b| UNIT_BYTE[b as usize] > GAP_SLOW) {
+                i += 1;
+                continue;
             }
-            // A Latin-1 letter continues the unit; NFC already, so folding it alone is
-            // what `fold_into` does.
-            match latin1_letter_at(text, i) {
-                Some((c, len)) => {
-                    o = super::fold::fold_char_at(c, out, o);
-                    last_char = i;
-                    i += len;
-                }
-                None => break,
-            }
+            break;
         }
-        unit(start, i, sentence, o);
-        prev = Some((last_char, i));
     }
     out.truncate(o);
     true
@@ -586,20 +596,20 @@ const HIGH: u64 = LANES * 0x80;
 /// starts with that are ASCII letters or digits, and the bytes of `word` folded as
 /// `UNIT_BYTE` folds them, valid in those first bytes only.
 ///
-/// Each byte is tested apart (SWAR): with its high bit cleared a byte is at most 0x7F,
-/// so adding at most 0x80 to it never carries into the next byte, and the sum's high bit
-/// tells whether the byte reached a bound. ASCII letters and digits fold by setting bit
-/// 0x20 (upper case to lower; lower case and digits have it already).
+/// Each byte is tested apart (SWAR): adding at most 0x80 to a byte below 0x80 never
+/// carries into the next one, and the sum's high bit tells whether the byte reached a
+/// bound. A byte of 0x80 or more may carry into (or borrow from) the bytes after it,
+/// but it ends the run itself, so those bytes do not count. ASCII letters and digits
+/// fold by setting bit 0x20 (upper case to lower; lower case and digits have it).
 #[inline]
 fn ascii_alnum_prefix(word: u64) -> (usize, u64) {
-    let low7 = word & !HIGH;
-    let lower = low7 | (LANES * 0x20); // 'A'..='Z' -> 'a'..='z'; only those and 'a'..='z' land there
-    let at_least = |x: u64, lo: u8| x + LANES * (0x80 - lo as u64);
-    let above = |x: u64, hi: u8| x + LANES * (0x7F - hi as u64);
+    let lower = word | (LANES * 0x20); // 'A'..='Z' -> 'a'..='z'; only those and 'a'..='z' land there
+    let at_least = |x: u64, lo: u8| x.wrapping_add(LANES * (0x80 - lo as u64));
+    let above = |x: u64, hi: u8| x.wrapping_add(LANES * (0x7F - hi as u64));
     let letter = at_least(lower, b'a') & !above(lower, b'z');
-    let digit = at_least(low7, b'0') & !above(low7, b'9');
+    let digit = at_least(word, b'0') & !above(word, b'9');
     let alnum = (letter | digit) & !word & HIGH; // and ASCII
-    (((!alnum & HIGH).trailing_zeros() / 8) as usize, word | (LANES * 0x20))
+    (((!alnum & HIGH).trailing_zeros() / 8) as usize, lower)
 }
 
 /// The letter or digit outside ASCII at byte `i` and its length, if there is one.

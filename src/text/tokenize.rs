@@ -127,11 +127,14 @@ pub fn tokenize_units(text: &str, out: &mut Tokens) -> bool {
         return false;
     }
     let Tokens { units, cats, folded, folded_ends, .. } = out;
-    let mut token = 0;
+    // Every unit is a token of its own here (`units` starts empty). A unit and the byte
+    // after it take at least two bytes: room for all units, so no push grows the vectors.
+    let most = text.len() / 2 + 1;
+    units.reserve(most);
+    folded_ends.reserve(most);
     segment::scan_units(text, cats, folded, |start, end, sentence, folded_end| {
-        units.push(Unit { start, end, sentence, token });
+        units.push(Unit { start, end, sentence, token: units.len() as u32 });
         folded_ends.push(folded_end as u32);
-        token += 1;
     })
 }
 
