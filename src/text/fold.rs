@@ -44,10 +44,16 @@ fn fold_char(c: char, out: &mut String) {
     fold_char_with(c, |s| out.push_str(s));
 }
 
-/// [`fold_char`] appending UTF-8 bytes, for scans that build folded text as bytes.
+/// [`fold_char`] writing UTF-8 bytes into `out` from `at`, for scans that build folded
+/// text as bytes; returns where they end. Panics if `out` is too short.
 #[inline]
-pub(crate) fn fold_char_utf8(c: char, out: &mut Vec<u8>) {
-    fold_char_with(c, |s| out.extend_from_slice(s.as_bytes()));
+pub(crate) fn fold_char_at(c: char, out: &mut [u8], at: usize) -> usize {
+    let mut end = at;
+    fold_char_with(c, |s| {
+        out[end..end + s.len()].copy_from_slice(s.as_bytes());
+        end += s.len();
+    });
+    end
 }
 
 /// The folded form of one character, given to `push` in pieces.
@@ -102,17 +108,17 @@ mod tests {
     #[test]
     fn folding_to_bytes_is_folding_to_a_string() {
         for c in ('\0'..='\u{17F}').chain("’‘ĞİΣУЇ\u{1E9E}".chars()) {
-            let (mut s, mut b) = (String::new(), Vec::new());
+            let (mut s, mut b) = (String::new(), [0xFF; 16]);
             fold_char(c, &mut s);
-            fold_char_utf8(c, &mut b);
-            assert_eq!(s.as_bytes(), b, "{c:?}");
+            let end = fold_char_at(c, &mut b, 3);
+            assert_eq!(s.as_bytes(), &b[3..end], "{c:?}");
         }
         // Against the word fold (its ASCII path does not go through `fold_char_with`)
         // and known values.
         let bytes = |c: char| {
-            let mut b = Vec::new();
-            fold_char_utf8(c, &mut b);
-            String::from_utf8(b).unwrap()
+            let mut b = [0; 16];
+            let end = fold_char_at(c, &mut b, 0);
+            String::from_utf8(b[..end].to_vec()).unwrap()
         };
         for c in '\0'..='\u{7F}' {
             assert_eq!(bytes(c), fold(&c.to_string()), "{c:?}");

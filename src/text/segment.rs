@@ -441,7 +441,7 @@ pub(crate) fn uax_sentences(text: &str, out: &mut Vec<(usize, usize)>) {
 /// far) on a character outside the fast alphabet and on `_`, which UAX #29 joins to
 /// letters (`_abc` is one segment that `tokenize` keeps whole as a symbol, no unit).
 pub(crate) fn scan_units(text: &str, cats: &mut Vec<CharCat>, folded: &mut String, unit: impl FnMut(usize, usize, u32, usize)) -> bool {
-    // Built as bytes: a run of ASCII letters is folded by table straight into place.
+    // Built as bytes: a run of ASCII letters is folded 8 bytes at a time straight into place.
     let mut out = std::mem::take(folded).into_bytes();
     let fast = text.len() < u32::MAX as usize && scan_units_utf8(text, cats, &mut out, unit);
     if !fast {
@@ -482,8 +482,12 @@ fn scan_units_utf8(text: &str, cats: &mut Vec<CharCat>, out: &mut Vec<u8>, mut u
     // The previous unit: where its last character starts, and where it ends.
     let mut prev: Option<(usize, usize)> = None;
     let mut terminator_in_gap = false;
-    // ASCII folds byte for byte and Latin-1 letters (two bytes) to at most two.
-    out.reserve(bytes.len());
+    // The folded units are written at `o` into room made up front (no capacity check per
+    // write). ASCII folds byte for byte and Latin-1 letters (two bytes) to at most two,
+    // so `o - from <= i` throughout; an 8-byte run writes up to 7 bytes past its end.
+    let from = out.len();
+    out.resize(from + bytes.len() + 8, 0);
+    let mut o = from;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         // The gap between units, a character at a time.
@@ -518,33 +522,94 @@ fn scan_units_utf8(text: &str, cats: &mut Vec<CharCat>, out: &mut Vec<u8>, mut u
                 }
             }
         }
-        let start = i;
-        let mut last_char = i;
+        // Units one after another while only a space lies between them.
         loop {
-            // A run of ASCII letters and digits, found and folded by table.
-            let run = i;
-            while bytes.get(i).is_some_and(|&b| UNIT_BYTE[b as usize] > GAP_SLOW) {
-                i += 1;
-            }
-            if i > run {
-                out.extend(bytes[run..i].iter().map(|&b| UNIT_BYTE[b as usize]));
-                last_char = i - 1;
-            }
-            // A Latin-1 letter continues the unit; NFC already, so folding it alone is
-            // what `fold_into` does.
-            match latin1_letter_at(text, i) {
-                Some((c, len)) => {
-                    super::fold::fold_char_utf8(c, out);
-                    last_char = i;
-                    i += len;
+            let start = i;
+            let mut last_char = i;
+            loop {
+                // A run of ASCII letters and digits, 8 bytes at a time: all 8 folded bytes are
+                // written (one store), and `o` moves on by the run's part only.
+                let run = i;
+                loop {
+                    let (n, folded) = ascii_alnum_prefix(load8(bytes, i));
+                    out[o..o + 8].copy_from_slice(&folded.to_le_bytes());
+                    o += n;
+                    i += n;
+                    if n < 8 {
+                        break;
+                    }
                 }
-                None => break,
+                if i > run {
+                    last_char = i - 1;
+                }
+                // A Latin-1 letter continues the unit; NFC already, so folding it alone is
+                // what `fold_into` does.
+                match latin1_letter_at(text, i) {
+                    Some((c, len)) => {
+                        o = super::fold::fold_char_at(c, out, o);
+                        last_char = i;
+                        i += len;
+                    }
+                    None => break,
+                }
             }
+            unit(start, i, sentence, o);
+            prev = Some((last_char, i));
+            // The most common gap, one space before an ASCII letter or digit, holds no
+            // terminator: the next unit starts right after it.
+            if bytes.get(i) == Some(&b' ') && bytes.get(i + 1).is_some_and(|&b| UNIT_BYTE[b as usize] > GAP_SLOW) {
+                i += 1;
+                continue;
+            }
+            break;
         }
-        unit(start, i, sentence, out.len());
-        prev = Some((last_char, i));
     }
+    out.truncate(o);
     true
+}
+
+/// The 8 bytes of `bytes` from `i` as a `u64`, `bytes[i]` in the low byte, with zeros
+/// (not letters or digits) past the end.
+#[inline]
+fn load8(bytes: &[u8], i: usize) -> u64 {
+    if let Some(chunk) = bytes.get(i..i + 8) {
+        return u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+    }
+    let rest = bytes.len().saturating_sub(i); // 0 to 7
+    match bytes.len().checked_sub(8) {
+        // The last 8 bytes, shifted down to start at `i`.
+        Some(last) if rest > 0 => u64::from_le_bytes(bytes[last..].try_into().expect("8 bytes")) >> (8 * (8 - rest)),
+        _ => {
+            let mut chunk = [0; 8];
+            chunk[..rest].copy_from_slice(&bytes[i.min(bytes.len())..]);
+            u64::from_le_bytes(chunk)
+        }
+    }
+}
+
+/// `0x01` in every byte of a `u64`.
+const LANES: u64 = u64::from_le_bytes([1; 8]);
+/// The high bit of every byte.
+const HIGH: u64 = LANES * 0x80;
+
+/// The number of bytes (0 to 8) that `word` (8 bytes of text, the first in the low byte)
+/// starts with that are ASCII letters or digits, and the bytes of `word` folded as
+/// `UNIT_BYTE` folds them, valid in those first bytes only.
+///
+/// Each byte is tested apart (SWAR): adding at most 0x80 to a byte below 0x80 never
+/// carries into the next one, and the sum's high bit tells whether the byte reached a
+/// bound. A byte of 0x80 or more may carry into (or borrow from) the bytes after it,
+/// but it ends the run itself, so those bytes do not count. ASCII letters and digits
+/// fold by setting bit 0x20 (upper case to lower; lower case and digits have it).
+#[inline]
+fn ascii_alnum_prefix(word: u64) -> (usize, u64) {
+    let lower = word | (LANES * 0x20); // 'A'..='Z' -> 'a'..='z'; only those and 'a'..='z' land there
+    let at_least = |x: u64, lo: u8| x.wrapping_add(LANES * (0x80 - lo as u64));
+    let above = |x: u64, hi: u8| x.wrapping_add(LANES * (0x7F - hi as u64));
+    let letter = at_least(lower, b'a') & !above(lower, b'z');
+    let digit = at_least(word, b'0') & !above(word, b'9');
+    let alnum = (letter | digit) & !word & HIGH; // and ASCII
+    (((!alnum & HIGH).trailing_zeros() / 8) as usize, lower)
 }
 
 /// The letter or digit outside ASCII at byte `i` and its length, if there is one.
@@ -1108,6 +1173,51 @@ mod tests {
     fn alphabet() -> impl Strategy<Value = String> {
         let chars: Vec<char> = "aAbZæØåÉé0 9 .,;:'\"!?-_()[]{}\t\r\n\x0B\x0C\u{A0}«»“”‘’–—…§+/@#".chars().collect();
         proptest::collection::vec(proptest::sample::select(chars), 0..40).prop_map(|v| v.into_iter().collect())
+    }
+
+    /// `ascii_alnum_prefix` on 8 bytes, byte by byte with `UNIT_BYTE`: the run's length
+    /// and its folded bytes.
+    fn alnum_prefix_by_table(chunk: [u8; 8]) -> (usize, Vec<u8>) {
+        let n = chunk.iter().take_while(|&&b| UNIT_BYTE[b as usize] > GAP_SLOW).count();
+        (n, chunk[..n].iter().map(|&b| UNIT_BYTE[b as usize]).collect())
+    }
+
+    fn alnum_prefix_swar(chunk: [u8; 8]) -> (usize, Vec<u8>) {
+        let (n, folded) = ascii_alnum_prefix(u64::from_le_bytes(chunk));
+        (n, folded.to_le_bytes()[..n].to_vec())
+    }
+
+    /// The SWAR fold is `UNIT_BYTE`'s: every ASCII letter and digit folds by setting bit
+    /// 0x20, and every byte value, in every lane, ends a run exactly when the table says.
+    #[test]
+    fn alnum_prefix_agrees_with_the_table_for_every_byte_in_every_lane() {
+        for b in 0..=255u8 {
+            if b.is_ascii_alphanumeric() {
+                assert_eq!(b | 0x20, UNIT_BYTE[b as usize], "{b:#x}");
+                assert_eq!(b | 0x20, b.to_ascii_lowercase(), "{b:#x}");
+            } else {
+                assert!(UNIT_BYTE[b as usize] <= GAP_SLOW, "{b:#x}");
+            }
+            for lane in 0..8 {
+                for (before, after) in [(b'a', b'a'), (b'Z', 0xFF), (b'9', 0x00), (b'q', b'0'), (b'A', 0x80)] {
+                    let mut chunk = [after; 8];
+                    chunk[..lane].fill(before);
+                    chunk[lane] = b;
+                    assert_eq!(alnum_prefix_swar(chunk), alnum_prefix_by_table(chunk), "{chunk:x?}");
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20000))]
+        #[test]
+        fn alnum_prefix_agrees_with_the_table(chunk in proptest::array::uniform8(proptest::prop_oneof![
+            3 => proptest::sample::select(b"aAzZ09mM_ @[`{/:\x7F\xC3\xA5".to_vec()),
+            1 => proptest::num::u8::ANY,
+        ])) {
+            prop_assert_eq!(alnum_prefix_swar(chunk), alnum_prefix_by_table(chunk));
+        }
     }
 
     proptest! {

@@ -127,11 +127,14 @@ pub fn tokenize_units(text: &str, out: &mut Tokens) -> bool {
         return false;
     }
     let Tokens { units, cats, folded, folded_ends, .. } = out;
-    let mut token = 0;
+    // Every unit is a token of its own here (`units` starts empty). A unit and the byte
+    // after it take at least two bytes: room for all units, so no push grows the vectors.
+    let most = text.len() / 2 + 1;
+    units.reserve(most);
+    folded_ends.reserve(most);
     segment::scan_units(text, cats, folded, |start, end, sentence, folded_end| {
-        units.push(Unit { start, end, sentence, token });
+        units.push(Unit { start, end, sentence, token: units.len() as u32 });
         folded_ends.push(folded_end as u32);
-        token += 1;
     })
 }
 
@@ -644,6 +647,32 @@ mod tests {
         #[test]
         fn units_only_agree_or_decline_on_any_text(text in "\\PC{0,40}") {
             units_agree(&text);
+        }
+    }
+
+    /// Runs of 0 to 20 ASCII letters and digits (any case), cut by the characters that end
+    /// or continue a unit, after a prefix of 0 to 7 bytes: every alignment of the 8-byte
+    /// scan, every end of a run inside or at the end of a chunk, and the text's end.
+    fn ascii_runs_alphabet() -> impl Strategy<Value = String> {
+        let alnum: Vec<char> = ('a'..='z').chain('A'..='Z').chain('0'..='9').collect();
+        let run = proptest::collection::vec(proptest::sample::select(alnum), 0..=20).prop_map(|v| v.into_iter().collect::<String>());
+        let cuts: Vec<&str> = vec![
+            " ", " ", " ", ". ", ".", ",", "-", "'", "!", "?", "\n", "\t", "\u{A0}", "æ", "ø", "å", "Æ", "Ø", "Å", "é", "ß", "ÿ", "«", "»", "…", "–", "💪", "🇳🇴",
+            "❤\u{FE0F}", "_", "@", "[", "`", "{", "/", ":", "\x7F", "\0",
+        ];
+        let piece = proptest::prop_oneof![3 => run, 2 => proptest::sample::select(cuts).prop_map(str::to_string)];
+        let prefix = proptest::collection::vec(proptest::sample::select(vec!["a", "Q", "7", " ", "é"]), 0..8).prop_map(|v| v.concat());
+        (prefix, proptest::collection::vec(piece, 0..12)).prop_map(|(p, v)| p + &v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+        /// The 8-byte scan of ASCII runs: units, folds and sentences as `tokenize` gives
+        /// them; declined exactly on `_` (UAX #29 joins it to letters) and URL look-alikes.
+        #[test]
+        fn units_only_agree_on_ascii_runs_at_every_alignment(text in ascii_runs_alphabet()) {
+            let expected = !text.contains('_') && !memchr_any(text.as_bytes());
+            proptest::prop_assert_eq!(units_agree(&text), expected, "{:?}", text);
         }
     }
 
