@@ -47,6 +47,15 @@ impl RowChunk {
         self.missing.clear();
     }
 
+    /// Makes room for `rows` rows of `bytes` text in all, so that filling a
+    /// new chunk does not grow (and copy) its buffers again and again.
+    pub fn reserve(&mut self, rows: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(rows * 4);
+        self.starts.reserve(rows);
+        self.lines.reserve(rows);
+    }
+
     /// Starts a new row; its fields follow with `push_field`.
     pub fn start_row(&mut self, line: u64) {
         self.starts.push(self.ends.len());
