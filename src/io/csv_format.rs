@@ -102,6 +102,7 @@ pub(crate) fn open_csv(
             .delimiter(delim as u8)
             .build(),
         delim,
+        splitter: Splitter::new(delim as u8),
         line,
         out: vec![0; 4096],
         ends: vec![0; 64],
@@ -146,6 +147,8 @@ struct CsvRows {
     text: TextStream,
     core: csv_core::Reader,
     delim: char,
+    /// The fast path for plain records (`None` for a delimiter it cannot take).
+    splitter: Option<Splitter>,
     /// Physical line at the stream position.
     line: u64,
     out: Vec<u8>,
@@ -182,26 +185,29 @@ impl CsvRows {
         ))
     }
 
-    /// Reads the next record into `out`/`ends`; returns its line, output
-    /// length and field count.
-    fn next_record(&mut self) -> Result<Option<(u64, usize, usize)>, InputError> {
-        if let Some(rec) = self.plain_record()? {
-            return Ok(Some(rec));
-        }
-        self.core_record()
-    }
-
-    /// The next record if it is plain and wholly buffered (see [`split_plain`]),
-    /// without csv_core. It starts and ends at record boundaries, where csv_core
-    /// keeps no state, so the two can take turns.
-    fn plain_record(&mut self) -> Result<Option<(u64, usize, usize)>, InputError> {
+    /// Adds the next record to `chunk` if it is plain and wholly buffered (see
+    /// [`Splitter::split`]), without csv_core, splitting it straight into the
+    /// chunk; false if it is not (nothing added). It starts and ends at record
+    /// boundaries, where csv_core keeps no state, so the two can take turns.
+    fn plain_row(&mut self, chunk: &mut RowChunk) -> Result<bool, InputError> {
         #[cfg(test)]
         if tests::CSV_CORE_ONLY.with(|c| c.get()) {
-            return Ok(None);
+            return Ok(false);
         }
+        let Some(splitter) = &self.splitter else {
+            return Ok(false);
+        };
         let input = self.text.fill_buf()?;
-        let Some(rec) = split_plain(input, self.delim as u8, &mut self.out, &mut self.ends) else {
-            return Ok(None);
+        let mark = chunk.mark();
+        // SAFETY: `split` only appends slices of `input` (checked UTF-8) that
+        // start and end at its ends or next to ASCII bytes (delimiters,
+        // quotes, line breaks), and ends fields there, so the text stays
+        // valid UTF-8 and every end is a char boundary. On `None` or a
+        // ragged row the chunk is rolled back.
+        let (text, ends) = unsafe { chunk.text_and_ends() };
+        let Some(rec) = splitter.split(input, text, ends) else {
+            chunk.rollback(mark);
+            return Ok(false);
         };
         let blank = if rec.start == 0 {
             0
@@ -211,10 +217,24 @@ impl CsvRows {
         let rec_line = self.line + blank;
         self.line = rec_line + rec.newlines;
         self.text.consume(rec.end);
-        Ok(Some((rec_line, rec.outlen, rec.fields)))
+        if let Err(e) = self.check_width(rec_line, rec.fields) {
+            chunk.rollback(mark);
+            return Err(e);
+        }
+        chunk.end_row(mark, rec_line);
+        Ok(true)
     }
 
-    /// The next record read by csv_core, for anything [`split_plain`] leaves.
+    /// A row with another field count than the header is an error.
+    fn check_width(&self, line: u64, fields: usize) -> Result<(), InputError> {
+        match self.header_len {
+            Some(expected) if fields != expected => Err(self.ragged(line, fields, expected)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The next record read by csv_core into `out`/`ends`, for anything
+    /// [`Splitter::split`] leaves; returns its line, output length and field count.
     fn core_record(&mut self) -> Result<Option<(u64, usize, usize)>, InputError> {
         use csv_core::ReadRecordResult::*;
         let (mut outlen, mut endlen) = (0, 0);
@@ -306,118 +326,167 @@ impl CsvRows {
     }
 }
 
-/// A record [`split_plain`] took apart: where it starts after blank lines and
-/// ends after its line break, the line breaks inside it (quoted ones and its
-/// own), its output length and number of fields.
+/// A record [`Splitter::split`] took apart: where it starts after blank lines
+/// and ends after its line break, the line breaks inside it (quoted ones and
+/// its own) and its number of fields.
 #[derive(Debug, PartialEq, Eq)]
 struct PlainRecord {
     start: usize,
     end: usize,
     newlines: u64,
-    outlen: usize,
     fields: usize,
 }
 
-/// Splits the record at the start of `input` (after blank lines) into `out`
-/// and `ends`, as csv_core would, when it is plain: each field unquoted
-/// without `"` or CR, or quoted (`""` inside for a quote) and closed right
-/// before a delimiter or the line break, and the record ends in `\n` or
-/// `\r\n` within `input`. Most records are; memchr finds their delimiters
-/// and quotes instead of a byte-by-byte state machine. `None` for anything
-/// else (a lone CR, a stray quote, a record running past `input`).
-fn split_plain(
-    input: &[u8],
+/// Unquoted fields are looked at 8 bytes at a time up to this length before
+/// memchr takes over: most are short (ids, names, codes), and a memchr call
+/// costs more than looking at a few words. A multiple of 8.
+const SHORT_FIELD: usize = 24;
+
+/// Each byte of a word set to 1.
+const ONES: u64 = u64::from_le_bytes([1; 8]);
+/// The top bit of each byte.
+const TOPS: u64 = ONES << 7;
+
+/// The top bit set in each byte of `w` that is zero, exact up to the lowest
+/// (first) one; a byte after it may be marked too (by the borrow), which
+/// does not matter to a search for the first.
+fn zero_bytes(w: u64) -> u64 {
+    w.wrapping_sub(ONES) & !w & TOPS
+}
+
+/// The fast path for plain records, for one delimiter.
+struct Splitter {
     delim: u8,
-    out: &mut Vec<u8>,
-    ends: &mut Vec<usize>,
-) -> Option<PlainRecord> {
-    if matches!(delim, b'"' | b'\r' | b'\n') {
-        return None;
-    }
-    let start = input.iter().position(|&b| b != b'\r' && b != b'\n')?;
-    let mut pos = start;
-    let mut outlen = 0;
-    let mut fields = 0;
-    let mut newlines = 1;
-    let put = |bytes: &[u8], outlen: &mut usize, out: &mut Vec<u8>| {
-        if out.len() < *outlen + bytes.len() {
-            out.resize((*outlen + bytes.len()) * 2, 0);
-        }
-        out[*outlen..*outlen + bytes.len()].copy_from_slice(bytes);
-        *outlen += bytes.len();
-    };
-    loop {
-        if input[pos] == b'"' {
-            let mut from = pos + 1;
-            loop {
-                let q = from + memchr::memchr(b'"', &input[from..])?;
-                newlines += count_newlines(&input[from..q]);
-                put(&input[from..q], &mut outlen, out);
-                if input.get(q + 1) == Some(&b'"') {
-                    put(b"\"", &mut outlen, out);
-                    from = q + 2;
-                } else {
-                    pos = q + 1;
-                    break;
-                }
-            }
-        } else {
-            let rest = &input[pos..];
-            let e = memchr::memchr3(delim, b'\n', b'"', rest)?;
-            let mut field = &rest[..e];
-            if rest[e] == b'"' {
-                return None;
-            }
-            if let Some(cr) = memchr::memchr(b'\r', field) {
-                // Only as the CR of a CRLF; a lone CR ends a record in csv_core.
-                if cr + 1 != e || rest[e] != b'\n' {
-                    return None;
-                }
-                field = &field[..cr];
-            }
-            put(field, &mut outlen, out);
-            pos += field.len();
-        }
-        if ends.len() == fields {
-            ends.resize((fields * 2).max(8), 0);
-        }
-        ends[fields] = outlen;
-        fields += 1;
-        match input.get(pos) {
-            Some(&b) if b == delim => pos += 1,
-            Some(b'\n') => {
-                pos += 1;
-                break;
-            }
-            Some(b'\r') if input.get(pos + 1) == Some(&b'\n') => {
-                pos += 2;
-                break;
-            }
-            _ => return None,
-        }
-        if pos == input.len() {
+    /// The bytes that end an unquoted field: the delimiter, `"`, CR and LF.
+    stop: [bool; 256],
+    /// The same four, each repeated in every byte of a word.
+    stop_words: [u64; 4],
+}
+
+impl Splitter {
+    /// `None` for a delimiter that is a quote or line break (csv_core only).
+    fn new(delim: u8) -> Option<Splitter> {
+        if matches!(delim, b'"' | b'\r' | b'\n') {
             return None;
         }
+        let mut stop = [false; 256];
+        let stops = [delim, b'"', b'\r', b'\n'];
+        for b in stops {
+            stop[b as usize] = true;
+        }
+        let stop_words = stops.map(|b| ONES * u64::from(b));
+        Some(Splitter {
+            delim,
+            stop,
+            stop_words,
+        })
     }
-    Some(PlainRecord {
-        start,
-        end: pos,
-        newlines,
-        outlen,
-        fields,
-    })
+
+    /// Splits the record at the start of `input` (after blank lines), as
+    /// csv_core would, when it is plain: each field unquoted without `"` or
+    /// CR, or quoted (`""` inside for a quote) and closed right before a
+    /// delimiter or the line break, and the record ends in `\n` or `\r\n`
+    /// within `input`. Most records are. The fields' bytes are appended to
+    /// `out`, and `out`'s length after each field to `ends`. `None` for
+    /// anything else (a lone CR, a stray quote, a record running past
+    /// `input`), with some of the record maybe appended.
+    fn split(&self, input: &[u8], out: &mut Vec<u8>, ends: &mut Vec<usize>) -> Option<PlainRecord> {
+        let start = input.iter().position(|&b| b != b'\r' && b != b'\n')?;
+        let mut pos = start;
+        let mut fields = 0;
+        let mut newlines = 1;
+        loop {
+            if input[pos] == b'"' {
+                // One memchr2 finds the closing quote and counts the line
+                // breaks in the field on the way (there are rarely any).
+                let mut from = pos + 1;
+                let mut at = from;
+                loop {
+                    let q = at + memchr::memchr2(b'"', b'\n', &input[at..])?;
+                    if input[q] == b'\n' {
+                        newlines += 1;
+                        at = q + 1;
+                    } else if input.get(q + 1) == Some(&b'"') {
+                        // `""`: the first quote is text, the second skipped.
+                        out.extend_from_slice(&input[from..=q]);
+                        from = q + 2;
+                        at = from;
+                    } else {
+                        out.extend_from_slice(&input[from..q]);
+                        pos = q + 1;
+                        break;
+                    }
+                }
+            } else {
+                let e = self.field_end(&input[pos..])?;
+                out.extend_from_slice(&input[pos..pos + e]);
+                pos += e;
+            }
+            ends.push(out.len());
+            fields += 1;
+            // After the field: the delimiter or the line break, else it is
+            // not plain (a stray quote, a lone CR, text after a closing quote).
+            match input.get(pos) {
+                Some(&b) if b == self.delim => pos += 1,
+                Some(b'\n') => {
+                    pos += 1;
+                    break;
+                }
+                Some(b'\r') if input.get(pos + 1) == Some(&b'\n') => {
+                    pos += 2;
+                    break;
+                }
+                _ => return None,
+            }
+            if pos == input.len() {
+                return None;
+            }
+        }
+        Some(PlainRecord {
+            start,
+            end: pos,
+            newlines,
+            fields,
+        })
+    }
+
+    /// The length of the unquoted field at the start of `rest`: up to its
+    /// first delimiter, `"`, CR or LF (`None` if there is none in `rest`).
+    fn field_end(&self, rest: &[u8]) -> Option<usize> {
+        let mut i = 0;
+        while i < SHORT_FIELD {
+            let Some(word) = rest.get(i..i + 8) else {
+                // Near the end of the input: byte by byte.
+                return rest[i..].iter().position(|&b| self.stop[b as usize]).map(|e| i + e);
+            };
+            let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+            let [a, b, c, d] = self.stop_words;
+            let found = zero_bytes(w ^ a) | zero_bytes(w ^ b) | zero_bytes(w ^ c) | zero_bytes(w ^ d);
+            if found != 0 {
+                // Little-endian: the lowest marked byte is the first.
+                return Some(i + found.trailing_zeros() as usize / 8);
+            }
+            i += 8;
+        }
+        let e = memchr::memchr3(self.delim, b'\n', b'"', &rest[i..]).map_or(rest.len(), |k| i + k);
+        // memchr3 takes three bytes, and a CR is rare: look for it only
+        // before the byte it found.
+        match memchr::memchr(b'\r', &rest[i..e]) {
+            Some(cr) => Some(i + cr),
+            None => (e < rest.len()).then_some(e),
+        }
+    }
 }
 
 impl RowSource for CsvRows {
     fn next_row(&mut self, chunk: &mut RowChunk) -> Result<bool, InputError> {
-        let Some((line, outlen, nfields)) = self.next_record()? else {
+        if self.plain_row(chunk)? {
+            return Ok(true);
+        }
+        let Some((line, outlen, nfields)) = self.core_record()? else {
             return Ok(false);
         };
-        if let Some(expected) = self.header_len {
-            if nfields != expected {
-                return Err(self.ragged(line, nfields, expected));
-            }
-        }
+        self.check_width(line, nfields)?;
         chunk.start_row(line);
         // SAFETY: `out` holds bytes of the checked UTF-8 stream from which
         // csv_core only removed ASCII quote bytes, and fields end at ASCII
@@ -471,14 +540,15 @@ pub(super) mod tests {
 
     fn split(s: &str) -> Option<(Vec<String>, usize, usize)> {
         let (mut out, mut ends) = (Vec::new(), Vec::new());
-        let r = split_plain(s.as_bytes(), b',', &mut out, &mut ends)?;
+        let r = Splitter::new(b',').unwrap().split(s.as_bytes(), &mut out, &mut ends)?;
         let mut fields = Vec::new();
         let mut from = 0;
-        for &e in &ends[..r.fields] {
+        assert_eq!(ends.len(), r.fields);
+        for &e in &ends {
             fields.push(String::from_utf8(out[from..e].to_vec()).unwrap());
             from = e;
         }
-        assert_eq!(from, r.outlen);
+        assert_eq!(from, out.len());
         Some((fields, r.start, r.end))
     }
 
@@ -495,6 +565,15 @@ pub(super) mod tests {
             split("a,\"line\nbreak\"\n"),
             Some((v(&["a", "line\nbreak"]), 0, 15))
         );
+        // Unquoted fields longer than SHORT_FIELD are searched by memchr.
+        let long = "x".repeat(SHORT_FIELD + 5);
+        assert_eq!(
+            split(&format!("{long},{long}\r\n")),
+            Some((v(&[&long, &long]), 0, 2 * long.len() + 3))
+        );
+        assert_eq!(split(&format!("{long}\"b,c\n")), None);
+        assert_eq!(split(&format!("{long}\rb,c\n")), None);
+        assert_eq!(split(&format!("a,{long}")), None);
         // Left to csv_core: no line end yet, a stray quote, a lone CR, text after a closing quote.
         for s in [
             "a,b",
@@ -511,12 +590,31 @@ pub(super) mod tests {
     }
 
     proptest::proptest! {
+        /// The word-at-a-time search finds the first delimiter, quote, CR or
+        /// LF, like a search byte by byte.
+        #[test]
+        fn field_end_finds_the_first_stop(
+            bytes in proptest::collection::vec(proptest::sample::select(vec![
+                b'a', b'z', 0, 0x80, 0xFF, 0xC3, b'"', b'\r', b'\n', b',', b';', b'\t', b' ', 0x2B, 0x2D,
+            ]), 0..70),
+            delim in proptest::sample::select(vec![b',', b';', b'\t']),
+            filler in 0usize..40,
+        ) {
+            // Runs without a stop byte, so that words and memchr3 are used too.
+            let bytes = [vec![b'x'; filler], bytes].concat();
+            let s = Splitter::new(delim).unwrap();
+            let want = bytes.iter().position(|&b| [delim, b'"', b'\r', b'\n'].contains(&b));
+            proptest::prop_assert_eq!(s.field_end(&bytes), want, "{:?}", bytes);
+        }
+
         /// Reading with the fast path gives exactly what csv_core alone gives:
         /// the same answers, fields and lines, or the same error.
         #[test]
         fn fast_path_reads_like_csv_core(
             body in proptest::collection::vec(proptest::sample::select(vec![
                 "a", "bø", ",", ";", "\"", "\"\"", "\r", "\n", "\r\n", " ", "\t",
+                // Longer than SHORT_FIELD with the next one.
+                "abcdefghijklmnopq",
             ]), 0..60),
             delim in proptest::sample::select(vec![",", ";", "\t"]),
         ) {

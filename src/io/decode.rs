@@ -248,11 +248,10 @@ impl TextStream {
         };
         let new = &self.buf[..self.end];
         let mut problem: Option<String> = None;
-        let mut v = match std::str::from_utf8(new) {
-            Ok(_) => self.end,
-            Err(e) if e.error_len().is_none() && !self.eof => e.valid_up_to(),
-            Err(e) => {
-                let at = e.valid_up_to();
+        let mut v = match utf8_end(new) {
+            None => self.end,
+            Some((at, None)) if !self.eof => at,
+            Some((at, _)) => {
                 problem = Some(self.bad_byte_message(new[at]));
                 at
             }
@@ -373,6 +372,27 @@ impl TextStream {
             }
         }
     }
+}
+
+/// Where `bytes` stop being UTF-8, as std's [`std::str::Utf8Error`] tells it:
+/// `None` if they are all valid, else `(valid_up_to, error_len)` (`error_len`
+/// `None` for a character cut off at the end). Checking every input byte with
+/// `std::str::from_utf8` costs about 2 instructions a byte; simdutf8 checks
+/// the text up to its last character far faster, and std then looks only at
+/// that character, or at the whole text when simdutf8 finds a problem (so
+/// error positions are std's exactly).
+fn utf8_end(bytes: &[u8]) -> Option<(usize, Option<usize>)> {
+    let std_end = |b: &[u8]| std::str::from_utf8(b).err().map(|e| (e.valid_up_to(), e.error_len()));
+    // The last character starts at the last non-continuation byte (at most 3
+    // continuation bytes follow it); it may be cut off by the end of a read.
+    let from = bytes.len().saturating_sub(4);
+    let cut = (from..bytes.len()).rev().find(|&i| bytes[i] & 0xC0 != 0x80).unwrap_or(from);
+    if simdutf8::basic::from_utf8(&bytes[..cut]).is_err() {
+        return std_end(bytes);
+    }
+    // `bytes[..cut]` is valid, so `cut` is a character boundary and std's
+    // verdict on the rest, shifted by `cut`, is its verdict on the whole.
+    std_end(&bytes[cut..]).map(|(at, len)| (cut + at, len))
 }
 
 /// The prefix of the text as a string, for sniffing the format and delimiter,
@@ -500,6 +520,41 @@ mod tests {
         let e = read_all(&mut s).unwrap_err();
         assert_eq!((e.line, e.column), (Some(2), Some(2)), "{e}");
         assert!(e.message.contains("UTF-16LE"), "{e}");
+    }
+
+    proptest::proptest! {
+        /// The fast check finds exactly what std finds, wherever the bad or
+        /// cut-off bytes are (simdutf8 works in 64-byte blocks).
+        #[test]
+        fn utf8_end_is_std_from_utf8(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                &b"a"[..], b"\n", "\u{f8}".as_bytes(), "\u{20ac}".as_bytes(), "\u{1f641}".as_bytes(),
+                b"\xE5", b"\xC3", b"\xF0\x9F", b"\x80", b"\xED\xA0\x80", b"\xC0\xAF", b"\xFF",
+            ]), 0..80),
+            filler in 0usize..200,
+            cut in 0usize..4,
+        ) {
+            let mut bytes = b"x".repeat(filler);
+            for p in &parts {
+                bytes.extend_from_slice(p);
+            }
+            // Also as a read would end: in the middle of the last character.
+            bytes.truncate(bytes.len() - cut.min(bytes.len()));
+            let want = std::str::from_utf8(&bytes).err().map(|e| (e.valid_up_to(), e.error_len()));
+            proptest::prop_assert_eq!(utf8_end(&bytes), want);
+        }
+    }
+
+    #[test]
+    fn utf8_end_known_cases() {
+        assert_eq!(utf8_end(b""), None);
+        assert_eq!(utf8_end("blå".as_bytes()), None);
+        assert_eq!(utf8_end(b"bl\xC3"), Some((2, None)));
+        assert_eq!(utf8_end(b"bl\xE5 x"), Some((2, Some(1))));
+        let mut long = "\u{1f641}".repeat(100).into_bytes();
+        assert_eq!(utf8_end(&long), None);
+        long.pop();
+        assert_eq!(utf8_end(&long), Some((396, None)));
     }
 
     #[test]

@@ -47,6 +47,15 @@ impl RowChunk {
         self.missing.clear();
     }
 
+    /// Makes room for `rows` rows of `bytes` text in all, so that filling a
+    /// new chunk does not grow (and copy) its buffers again and again.
+    pub fn reserve(&mut self, rows: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(rows * 4);
+        self.starts.reserve(rows);
+        self.lines.reserve(rows);
+    }
+
     /// Starts a new row; its fields follow with `push_field`.
     pub fn start_row(&mut self, line: u64) {
         self.starts.push(self.ends.len());
@@ -68,6 +77,40 @@ impl RowChunk {
         let base = self.text.len();
         self.text.extend_from_slice(bytes);
         self.ends.extend(ends.iter().map(|e| base + e));
+    }
+
+    /// Where the next row's text and fields will start (see [`RowChunk::text_and_ends`]).
+    pub fn mark(&self) -> RowMark {
+        RowMark {
+            text: self.text.len(),
+            ends: self.ends.len(),
+        }
+    }
+
+    /// The text and field ends, for a reader that splits a record straight
+    /// into them (no copy through a buffer of its own): it appends the
+    /// fields' bytes to the text and the text's length after each field to
+    /// the ends, then calls [`RowChunk::end_row`], or [`RowChunk::rollback`]
+    /// to drop what it appended.
+    ///
+    /// # Safety
+    /// What is appended to the text must be valid UTF-8 and every end pushed
+    /// a char boundary of it, at or after the previous end.
+    pub unsafe fn text_and_ends(&mut self) -> (&mut Vec<u8>, &mut Vec<usize>) {
+        (&mut self.text, &mut self.ends)
+    }
+
+    /// Makes the fields appended since `mark` a row starting on `line`.
+    pub fn end_row(&mut self, mark: RowMark, line: u64) {
+        debug_assert!(std::str::from_utf8(&self.text[mark.text..]).is_ok());
+        self.starts.push(mark.ends);
+        self.lines.push(line);
+    }
+
+    /// Drops whatever was appended since `mark`.
+    pub fn rollback(&mut self, mark: RowMark) {
+        self.text.truncate(mark.text);
+        self.ends.truncate(mark.ends);
     }
 
     pub fn mark_missing(&mut self, col: usize) {
@@ -118,6 +161,13 @@ impl RowChunk {
     }
 }
 
+/// Text and field-end lengths of a [`RowChunk`] before a row is added.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RowMark {
+    text: usize,
+    ends: usize,
+}
+
 /// A format reader positioned after its header.
 pub(crate) trait RowSource: Send {
     /// Appends the next record to `chunk`; false at the end of the input.
@@ -163,6 +213,23 @@ mod tests {
         assert_eq!(c.pop_row(), Some((4, vec!["8".to_string()])));
         assert_eq!(c.rows(), 2);
         assert!(!c.is_missing(2, 1));
+        assert_eq!(c.field(1, 1), "blå");
+
+        // A row split straight into the chunk, and one dropped half-way.
+        let m = c.mark();
+        // SAFETY: ASCII, ends at char boundaries.
+        let (text, ends) = unsafe { c.text_and_ends() };
+        text.extend_from_slice(b"xyz");
+        ends.push(text.len());
+        c.rollback(m);
+        let m = c.mark();
+        // SAFETY: valid UTF-8 split after the "9".
+        let (text, ends) = unsafe { c.text_and_ends() };
+        text.extend_from_slice("9ø".as_bytes());
+        ends.extend([text.len() - 2, text.len()]);
+        c.end_row(m, 7);
+        assert_eq!(c.rows(), 3);
+        assert_eq!((c.line(2), c.width(2), c.field(2, 0), c.field(2, 1)), (7, 2, "9", "ø"));
         assert_eq!(c.field(1, 1), "blå");
     }
 }

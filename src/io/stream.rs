@@ -508,6 +508,10 @@ fn extension(source: &str) -> Option<String> {
 
 /// Reads rows into `chunk` until it is full; true at the end of the input.
 fn fill_chunk(rows: &mut dyn RowSource, chunk: &mut RowChunk) -> Result<bool, InputError> {
+    if chunk.text_capacity() == 0 {
+        // A new chunk: it will most likely be filled.
+        chunk.reserve(CHUNK_ROWS, CHUNK_BYTES / 2);
+    }
     while chunk.rows() < CHUNK_ROWS && chunk.text_bytes() < CHUNK_BYTES {
         if !rows.next_row(chunk)? {
             return Ok(true);
@@ -617,7 +621,12 @@ impl Shape {
             a.fields.truncate(self.kept.len());
             a.fields.resize_with(self.kept.len(), String::new);
             for (f, (field, &keep)) in a.fields.iter_mut().zip(&self.kept).enumerate() {
-                overwrite(field, if keep { chunk.field(row, f) } else { "" });
+                if keep {
+                    overwrite(field, chunk.field(row, f));
+                } else if !field.is_empty() || field.capacity() > KEEP_BYTES {
+                    // What `overwrite(field, "")` does; most often there is nothing to do.
+                    overwrite(field, "");
+                }
             }
             match self.question_column {
                 Some(q) => overwrite(&mut a.question, chunk.field(row, q)),
