@@ -122,6 +122,9 @@ pub fn run(engine: &Engine, a: CountArgs, quiet: bool) -> CliResult {
     if let Err(e) = coded {
         return coding_error(e, stdout);
     }
+    // The input is read to its end. The coder's two batches of answer buffers are not
+    // freed one by one: the process exits right after writing the counts.
+    std::mem::forget(coder);
     debug_assert!(counts.check().is_ok(), "{:?}", counts.check());
 
     let lex = engine.lexicon();
