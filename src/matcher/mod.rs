@@ -141,7 +141,8 @@ struct Scratch {
     run_regex: Vec<bool>,
     /// where a regex is searched (`RegexGuard::find_iter`)
     windows: Vec<(usize, usize)>,
-    /// units with `RegexGuard::unit_bits`: start, end, bits
+    /// units with `RegexGuard::unit_bits`: start, end, bits (of a text the units-only
+    /// scan accepted: the regexes' guard and windows work from them)
     guard_units: Vec<(usize, usize, u64)>,
 }
 
@@ -264,8 +265,8 @@ impl Matcher {
         for (ri, rule) in lexicon.rules.iter().enumerate() {
             let except = rule.kind == RuleKind::Except;
             match &rule.pattern {
-                Pattern::Regex(_) => {
-                    regex_rules.push(ri);
+                Pattern::Regex(src) => {
+                    regex_rules.push((ri as u32, src.as_str()));
                     rules.push(CRule { steps: Vec::new(), except });
                 }
                 Pattern::Phrase(steps) => {
@@ -366,31 +367,29 @@ impl Matcher {
         })
     }
 
-    /// The regex rules (`rule_ids` index `lexicon.rules`), built, and their guard.
+    /// The regex rules (rule index into `lexicon.rules`, source), built, and their guard.
     #[allow(clippy::type_complexity)]
-    fn compile_regexes(lexicon: &Lexicon, rule_ids: &[usize]) -> Result<(Vec<(u32, Regex)>, regex_guard::RegexGuard), crate::lexicon::LexiconErrors> {
+    fn compile_regexes(lexicon: &Lexicon, regex_rules: &[(u32, &str)]) -> Result<(Vec<(u32, Regex)>, regex_guard::RegexGuard), crate::lexicon::LexiconErrors> {
         let mut regexes = Vec::new();
         let mut errors = Vec::new();
-        for &ri in rule_ids {
-            let rule = &lexicon.rules[ri];
-            let Pattern::Regex(src) = &rule.pattern else { continue };
+        for &(ri, src) in regex_rules {
             match Regex::new(src) {
-                Ok(re) => regexes.push((ri as u32, re)),
-                Err(e) => errors.push(crate::lexicon::LexiconError {
+                Ok(re) => regexes.push((ri, re)),
+                Err(e) => {
+                    let rule = &lexicon.rules[ri as usize];
+                    errors.push(crate::lexicon::LexiconError {
                     file: rule.file.clone(),
                     line: rule.line,
                     rule: Some(rule.source.clone()),
-                    message: format!("invalid regular expression: {e}"),
-                }),
+                        message: format!("invalid regular expression: {e}"),
+                    })
+                }
             }
         }
         if !errors.is_empty() {
             return Err(crate::lexicon::LexiconErrors(errors));
         }
-        let guard = regex_guard::RegexGuard::new(rule_ids.iter().filter_map(|&ri| match &lexicon.rules[ri].pattern {
-            Pattern::Regex(src) => Some(src.as_str()),
-            _ => None,
-        }));
+        let guard = regex_guard::RegexGuard::new(regex_rules.iter().map(|&(_, src)| src));
         Ok((regexes, guard))
     }
 
@@ -481,7 +480,6 @@ impl Matcher {
         extra.clear();
         // Units-only scan used; then the regex guard can work from the units.
         let mut units_only = false;
-        let mut guard_bits = 0u64;
         if self.units_match_nothing {
             // Only glob (imported) rules: they compare whole tokens, so units are not
             // even split out, let alone folded and looked up; most answers get their
@@ -506,10 +504,13 @@ impl Matcher {
                     self.memo_entry(&tokens.folded[folded_start..folded_end], buf, elems_here, ids)
                 });
                 let ids = &memo.ids;
-                let unit_guard = entry.guard_bits(ids);
-                if unit_guard != 0 {
-                    guard_bits |= unit_guard;
-                    guard_units.push((u.start, u.end, unit_guard));
+                // Most words have neither flag. An uncached entry holds no guard bits:
+                // the unit's own are computed.
+                if entry.flags != 0 {
+                    let unit_guard = if entry.flags & UNCACHED != 0 { self.regex_guard.unit_bits(&tokens.folded[folded_start..folded_end]) } else { entry.guard_bits(ids) };
+                    if unit_guard != 0 {
+                        guard_units.push((u.start, u.end, unit_guard));
+                    }
                 }
                 // Case-sensitive forms (rare: `=NAV`) change which elements count.
                 let exact = self.exact_first_bytes[bytes[u.start] as usize] && {
@@ -518,13 +519,6 @@ impl Matcher {
                 };
                 if exact || entry.flags & UNCACHED != 0 {
                     let folded = &tokens.folded[folded_start..folded_end];
-                    if entry.flags & UNCACHED != 0 {
-                        let unit_guard = self.regex_guard.unit_bits(folded);
-                        if unit_guard != 0 {
-                            guard_bits |= unit_guard;
-                            guard_units.push((u.start, u.end, unit_guard));
-                        }
-                    }
                     let exact_here: &[ElemId] = if exact { exact_here } else { &[] };
                     unit_lists.push(self.unit_uncommon(exact_here, folded, entry, ids, buf, elems_here, lists, extra));
                 } else {
@@ -580,7 +574,7 @@ impl Matcher {
         }
         match (self.regexes.is_empty(), units_only) {
             (true, _) => {}
-            (false, true) => self.regex_guard.candidates_from_units(text, guard_bits, run_regex),
+            (false, true) => self.regex_guard.candidates_from_units(text, guard_units.iter().fold(0, |bits, u| bits | u.2), run_regex),
             (false, false) => self.regex_guard.candidates(text, run_regex),
         }
         for (i, ((ri, re), _)) in self.regexes.iter().zip(run_regex.iter()).enumerate().filter(|(_, (_, &run))| run) {

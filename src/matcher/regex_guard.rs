@@ -44,11 +44,18 @@ pub struct RegexGuard {
     /// order). `unit_masks[i]`: bits of regex `i`'s pieces, `None` if it has none to use.
     pieces: Vec<Vec<u8>>,
     unit_masks: Vec<Option<u64>>,
-    /// Per regex: the characters its matches can hold, if it has a guard, never
-    /// matches the empty string and its alphabet could be read off its syntax tree.
-    alphabets: Vec<Option<Alphabet>>,
-    /// Per regex: the fewest bytes a match has.
-    min_lens: Vec<usize>,
+    /// Per regex: how to search it in windows, if it has a guard, never matches the
+    /// empty string and its alphabet could be read off its syntax tree.
+    windowed: Vec<Option<Windowed>>,
+}
+
+/// What searching a regex in windows needs.
+#[derive(Debug)]
+struct Windowed {
+    /// The characters its matches can hold.
+    alphabet: Alphabet,
+    /// The fewest bytes a match has (at least 1).
+    min_len: usize,
 }
 
 /// A search for a regex's literals, built when first needed: answers that the units-only
@@ -124,7 +131,8 @@ impl Alphabet {
     fn contains(&self, c: char) -> bool {
         match self.ascii.get(c as usize) {
             Some(&yes) => yes,
-            None => self.other.binary_search_by(|&(lo, hi)| if hi < c { std::cmp::Ordering::Less } else if lo > c { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Equal }).is_ok(),
+            // The first range that does not end before `c`.
+            None => self.other.get(self.other.partition_point(|&(_, hi)| hi < c)).is_some_and(|&(lo, _)| lo <= c),
         }
     }
 }
@@ -136,15 +144,16 @@ impl RegexGuard {
         let mut bypass = Vec::new();
         let mut pieces: Vec<Vec<u8>> = Vec::new();
         let mut unit_masks = Vec::new();
-        let mut alphabets = Vec::new();
-        let mut min_lens = Vec::new();
+        let mut windowed = Vec::new();
         for src in patterns {
             let mut extra = Vec::new();
             let hir = regex_syntax::parse(src).ok();
             let lits = hir.as_ref().and_then(|hir| required(hir, &mut extra));
             let lits = lits.filter(|lits| lits.iter().all(|l| l.len() >= MIN_LITERAL));
-            alphabets.push(hir.as_ref().filter(|hir| lits.is_some() && hir.properties().minimum_len().is_some_and(|n| n > 0)).and_then(Alphabet::of));
-            min_lens.push(hir.as_ref().and_then(|hir| hir.properties().minimum_len()).unwrap_or(0));
+            windowed.push(hir.as_ref().filter(|_| lits.is_some()).and_then(|hir| {
+                let min_len = hir.properties().minimum_len().filter(|&n| n > 0)?;
+                Some(Windowed { alphabet: Alphabet::of(hir)?, min_len })
+            }));
             unit_masks.push(lits.as_ref().and_then(|lits| {
                 let mut mask = 0u64;
                 for lit in lits {
@@ -174,7 +183,7 @@ impl RegexGuard {
         }
         bypass.sort_unstable();
         bypass.dedup();
-        RegexGuard { guards, bypass, pieces, unit_masks, alphabets, min_lens }
+        RegexGuard { guards, bypass, pieces, unit_masks, windowed }
     }
 
     /// Calls `found(start, end)` for each match of regex `i` (`re`, built from the
@@ -184,7 +193,7 @@ impl RegexGuard {
     /// (those with none may be left out), when the text is one `candidates_from_units`
     /// may be used on; `None` searches the whole text. `windows` is scratch space.
     pub fn find_iter(&self, i: usize, re: &meta::Regex, text: &str, units: Option<&[(usize, usize, u64)]>, windows: &mut Vec<(usize, usize)>, mut found: impl FnMut(usize, usize)) {
-        let (Some(units), Some(Some(alphabet)), Some(&Some(mask))) = (units, self.alphabets.get(i), self.unit_masks.get(i)) else {
+        let (Some(units), Some(Some(Windowed { alphabet, min_len })), Some(&Some(mask))) = (units, self.windowed.get(i), self.unit_masks.get(i)) else {
             for m in re.find_iter(text) {
                 if !m.is_empty() {
                     found(m.start(), m.end());
@@ -216,7 +225,7 @@ impl RegexGuard {
                     while let Some(c) = text[end..].chars().next().filter(|&c| alphabet.contains(c)) {
                         end += c.len_utf8();
                     }
-                    if end - start >= self.min_lens[i] {
+                    if end - start >= *min_len {
                         windows.push((start, end));
                     }
                 }
@@ -236,7 +245,7 @@ impl RegexGuard {
         windows.truncate(kept);
         for &(start, end) in windows.iter() {
             let mut at = start;
-            // Matches are never empty (see `alphabets`), so `at` moves on.
+            // Matches are never empty (see `windowed`), so `at` moves on.
             while let Some(m) = re.search(&Input::new(text).span(at..end)) {
                 found(m.start(), m.end());
                 at = m.end();
@@ -436,11 +445,8 @@ mod tests {
         // search of the whole text finds, and no other.
         static META: std::sync::OnceLock<Vec<meta::Regex>> = std::sync::OnceLock::new();
         let metas = META.get_or_init(|| RULES.iter().map(|r| meta::Regex::new(r).unwrap()).collect());
-        let units: Vec<(usize, usize, u64)> = match by_units {
-            Some(_) => (0..tokens.units.len())
-                .map(|k| (tokens.units[k].start, tokens.units[k].end, guard.unit_bits(tokens.folded_unit(k))))
-                .filter(|u| u.2 != 0)
-                .collect(),
+        let units = match by_units {
+            Some(_) => guard_units(guard, &tokens),
             None => Vec::new(),
         };
         for (i, (re, meta_re)) in regexes.iter().zip(metas).enumerate() {
@@ -453,17 +459,23 @@ mod tests {
         }
     }
 
+    /// The units of tokens from `tokenize_units` that have guard bits, as the matcher
+    /// gives them to `find_iter`.
+    fn guard_units(guard: &RegexGuard, tokens: &crate::text::Tokens) -> Vec<(usize, usize, u64)> {
+        (0..tokens.units.len())
+            .map(|k| (tokens.units[k].start, tokens.units[k].end, guard.unit_bits(tokens.folded_unit(k))))
+            .filter(|u| u.2 != 0)
+            .collect()
+    }
+
     #[test]
     fn windows_are_used_and_narrow() {
         let guard = RegexGuard::new(RULES);
-        assert!(guard.alphabets.iter().all(Option::is_some), "every rule here gets windows");
+        assert!(guard.windowed.iter().all(Option::is_some), "every rule here gets windows");
         let text = "Mange svarte at kapasiteten er for liten, og ved bosetting. Kap 6A gjeld.";
         let mut tokens = crate::text::Tokens::new();
         assert!(crate::text::tokenize_units(text, &mut tokens));
-        let units: Vec<(usize, usize, u64)> = (0..tokens.units.len())
-            .map(|k| (tokens.units[k].start, tokens.units[k].end, guard.unit_bits(tokens.folded_unit(k))))
-            .filter(|u| u.2 != 0)
-            .collect();
+        let units = guard_units(&guard, &tokens);
         let mut windows = Vec::new();
         let re = meta::Regex::new(RULES[1]).unwrap();
         let mut got = Vec::new();

@@ -66,10 +66,18 @@ pub(crate) const SHORT_MAX: usize = 16;
 
 /// `KEY_MASKS[n]`: the low and high word masks that keep the first `n` bytes.
 const KEY_MASKS: [(u64, u64); SHORT_MAX + 1] = {
+    /// The mask of the first `k` (0 to 8) bytes of a word.
+    const fn first_bytes(k: usize) -> u64 {
+        if k >= 8 {
+            u64::MAX
+        } else {
+            (1 << (8 * k)) - 1
+        }
+    }
     let mut masks = [(0u64, 0u64); SHORT_MAX + 1];
-    let mut n = 1;
+    let mut n = 0;
     while n <= SHORT_MAX {
-        masks[n] = if n < 8 { ((1u64 << (8 * n)) - 1, 0) } else if n == 8 { (u64::MAX, 0) } else if n < 16 { (u64::MAX, (1u64 << (8 * (n - 8))) - 1) } else { (u64::MAX, u64::MAX) };
+        masks[n] = (first_bytes(n), first_bytes(n.saturating_sub(8)));
         n += 1;
     }
     masks
