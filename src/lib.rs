@@ -13,6 +13,7 @@ pub mod output;
 pub mod redact;
 pub mod report;
 pub mod serve;
+mod swar;
 pub mod text;
 
 pub use engine::{Coded, Engine, Hit};

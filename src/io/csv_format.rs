@@ -11,6 +11,7 @@ use super::decode::TextStream;
 use super::read::{InputError, InputFormat};
 use super::rows::{Opened, RowChunk, RowSource};
 use super::scan::{scan_records, sep_directive};
+use crate::swar::{zero_bytes, LANES};
 
 const CANDIDATES: [char; 3] = [',', ';', '\t'];
 /// How many records to look at when breaking ties between delimiters.
@@ -342,18 +343,6 @@ struct PlainRecord {
 /// costs more than looking at a few words. A multiple of 8.
 const SHORT_FIELD: usize = 24;
 
-/// Each byte of a word set to 1.
-const ONES: u64 = u64::from_le_bytes([1; 8]);
-/// The top bit of each byte.
-const TOPS: u64 = ONES << 7;
-
-/// The top bit set in each byte of `w` that is zero, exact up to the lowest
-/// (first) one; a byte after it may be marked too (by the borrow), which
-/// does not matter to a search for the first.
-fn zero_bytes(w: u64) -> u64 {
-    w.wrapping_sub(ONES) & !w & TOPS
-}
-
 /// The fast path for plain records, for one delimiter.
 struct Splitter {
     delim: u8,
@@ -374,7 +363,7 @@ impl Splitter {
         for b in stops {
             stop[b as usize] = true;
         }
-        let stop_words = stops.map(|b| ONES * u64::from(b));
+        let stop_words = stops.map(|b| LANES * u64::from(b));
         Some(Splitter {
             delim,
             stop,

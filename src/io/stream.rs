@@ -621,12 +621,7 @@ impl Shape {
             a.fields.truncate(self.kept.len());
             a.fields.resize_with(self.kept.len(), String::new);
             for (f, (field, &keep)) in a.fields.iter_mut().zip(&self.kept).enumerate() {
-                if keep {
-                    overwrite(field, chunk.field(row, f));
-                } else if !field.is_empty() || field.capacity() > KEEP_BYTES {
-                    // What `overwrite(field, "")` does; most often there is nothing to do.
-                    overwrite(field, "");
-                }
+                overwrite(field, if keep { chunk.field(row, f) } else { "" });
             }
             match self.question_column {
                 Some(q) => overwrite(&mut a.question, chunk.field(row, q)),
@@ -698,7 +693,11 @@ const MIN_BYTES: usize = 128;
 /// old text for nothing. A buffer large and mostly unneeded is replaced too:
 /// a slot that once held a very long answer gives its memory back, so the
 /// memory of a batch stays bounded by what it holds now.
+#[inline]
 fn overwrite(s: &mut String, v: &str) {
+    if v.is_empty() && s.is_empty() && s.capacity() <= KEEP_BYTES {
+        return; // the usual case of a column not kept: nothing to do
+    }
     let cap = s.capacity();
     if v.len() > cap || (cap > KEEP_BYTES && cap / KEEP_FACTOR > v.len()) {
         *s = String::with_capacity(room_for(v.len()));

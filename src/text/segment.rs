@@ -14,6 +14,8 @@
 //! Tests check both paths agree on random and real text, and on every accepted
 //! pictograph in many contexts.
 
+use crate::swar::{HIGH, LANES};
+
 /// Word-break property (UAX #29 table 3) of the characters this fast path accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Wb {
@@ -586,11 +588,6 @@ fn load8(bytes: &[u8], i: usize) -> u64 {
         }
     }
 }
-
-/// `0x01` in every byte of a `u64`.
-const LANES: u64 = u64::from_le_bytes([1; 8]);
-/// The high bit of every byte.
-const HIGH: u64 = LANES * 0x80;
 
 /// The number of bytes (0 to 8) that `word` (8 bytes of text, the first in the low byte)
 /// starts with that are ASCII letters or digits, and the bytes of `word` folded as
