@@ -419,8 +419,21 @@ fn coding_that_takes_too_long_is_503_and_the_server_recovers() {
     if status == 503 {
         assert_eq!(error_code(&v), "timeout");
     }
-    let (status, v) = post(&s.url("/v1/classify"), r#"{"texts":["boliger"]}"#);
-    assert_eq!(status, 200, "{v}");
+    // Recovered: the abandoned batch stops early and a small request gets its answer.
+    // The other tests in this process share the rayon pool, so on a loaded machine one
+    // 20 ms try can still miss its limit; that must be the same clean 503, and the
+    // server must answer within a few seconds, not stay stuck behind the old batch.
+    let started = Instant::now();
+    loop {
+        let (status, v) = post(&s.url("/v1/classify"), r#"{"texts":["boliger"]}"#);
+        if status == 200 {
+            assert!(themes_of(&v["items"][0]).contains(&"bolig"), "{v}");
+            break;
+        }
+        assert_eq!((status, error_code(&v)), (503, "timeout"), "{v}");
+        assert!(started.elapsed() < Duration::from_secs(10), "still timing out after 10 s: {v}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 // ---- reload ----
@@ -620,9 +633,13 @@ fn sigterm_lets_the_request_in_flight_finish() {
     std::thread::sleep(Duration::from_millis(300));
     p.signal("TERM");
     p.wait_for_log("shutting down");
-    // New connections are refused once the listener is closed...
-    std::thread::sleep(Duration::from_millis(200));
-    assert!(TcpStream::connect(p.addr).is_err(), "the listener is closed after SIGTERM");
+    // New connections are refused once the listener is closed (soon after the log
+    // line; polled, so a loaded machine does not make this flaky)...
+    let end = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(p.addr).is_ok() {
+        assert!(Instant::now() < end, "the listener is still open 10 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     // ...but the one in flight gets its answer.
     conn.write_all(&body.as_bytes()[10..]).unwrap();
     let (status, text) = read_raw_response(&mut conn);
