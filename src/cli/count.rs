@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use tema::output::counts::{write_csv, write_json, write_table};
 use tema::output::xlsx::write_counts_workbook;
 use tema::output::{Batch, BatchCoder, CodingError, CsvStyle, Sink};
+use tema::io::RowAnswers;
 use tema::report::{Counts, MissingMarkers};
 use tema::Engine;
 
@@ -67,43 +68,32 @@ fn resolve_format(a: &CountArgs) -> Result<CountFormat, CliError> {
 }
 
 /// Adds a coded batch to the counts (question, `--by` group, missing, themes).
-pub(super) fn add_batch(counts: &mut Counts, batch: &Batch<'_>, by: Option<usize>) {
-    add_answers(counts, batch, by, None);
-}
-
-/// [`add_batch`], where `question` (if given) is every answer's question
-/// ([`AnswerReader::single_question`]): each answer's own copy is then not read,
-/// which saves a cache miss per answer.
+/// `question` (if given) is every answer's question
+/// ([`AnswerReader::single_question`]): each answer's own is then not looked up.
 ///
 /// [`AnswerReader::single_question`]: tema::io::AnswerReader::single_question
-fn add_answers(counts: &mut Counts, batch: &Batch<'_>, by: Option<usize>, question: Option<&str>) {
-    for ((ans, coded), &missing) in batch.answers.iter().zip(batch.coded).zip(batch.missing) {
-        let group = by.map(|b| ans.fields.get(b).map_or("", String::as_str));
-        counts.add(
-            question.unwrap_or(&ans.question),
-            group,
-            missing,
-            &coded.themes,
-        );
+fn add_batch(counts: &mut Counts, batch: &Batch<'_, RowAnswers>, by: Option<usize>, question: Option<&str>) {
+    let answers = batch.answers;
+    for (i, (coded, &missing)) in batch.coded.iter().zip(batch.missing).enumerate() {
+        let group = by.map(|b| answers.field(i, b));
+        counts.add(question.unwrap_or_else(|| answers.question(i)), group, missing, &coded.themes);
     }
 }
 
 pub fn run(engine: &Engine, a: CountArgs, quiet: bool) -> CliResult {
     let format = resolve_format(&a)?;
-    let mut reader = open_input(&a.input)?;
+    let reader = open_input(&a.input)?;
     let by =
         a.by.as_deref()
             .map(|c| reader.column_index(c))
             .transpose()
             .map_err(CliError::input)?;
-    // Counting needs the text and question only, and the --by column.
-    reader.keep_only_fields(by.as_slice());
-    reader.skip_ids();
     let mut counts = new_counts(engine, &reader);
     let question = reader.single_question().map(str::to_string);
     let progress = Progress::new(quiet, reader.progress().1);
-    // Counting needs each answer's themes, not the evidence.
-    let mut coder = BatchCoder::new(
+    // Counting reads each answer's text, question and --by column where the reader
+    // put them (no copies), and needs its themes, not the evidence.
+    let mut coder = BatchCoder::over_rows(
         engine,
         reader,
         MissingMarkers::new(&a.input.missing_markers()),
@@ -114,7 +104,7 @@ pub fn run(engine: &Engine, a: CountArgs, quiet: bool) -> CliResult {
         .map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
     let stdout = sink.is_stdout();
     let coded = coder.for_each_batch(|batch, p| {
-        add_answers(&mut counts, batch, by, question.as_deref());
+        add_batch(&mut counts, batch, by, question.as_deref());
         progress.update(p.bytes, p.answers);
         Ok(())
     });

@@ -163,7 +163,10 @@ fn stream_counting<S: AnswerSink>(
 ) -> Result<(), CodingError> {
     coder.for_each_batch(|batch, p| {
         sink.write_batch(engine, batch)?;
-        super::count::add_batch(counts, batch, by);
+        for ((ans, coded), &missing) in batch.answers.iter().zip(batch.coded).zip(batch.missing) {
+            let group = by.map(|b| ans.fields.get(b).map_or("", String::as_str));
+            counts.add(&ans.question, group, missing, &coded.themes);
+        }
         progress.update(p.bytes, p.answers);
         Ok(())
     })

@@ -33,4 +33,4 @@ pub use decode::EncodingSource;
 pub use read::{
     find_column, read_bytes, read_path, Answer, Dataset, InputError, InputFormat, ReadOptions,
 };
-pub use stream::{AnswerBuf, AnswerReader};
+pub use stream::{AnswerBuf, AnswerReader, RowAnswers};

@@ -132,6 +132,12 @@ impl RowChunk {
         Some((line, fields))
     }
 
+    /// Where the text buffer is (tests check that chunks are reused).
+    #[cfg(test)]
+    pub fn text_ptr(&self) -> *const u8 {
+        self.text.as_ptr()
+    }
+
     pub fn line(&self, row: usize) -> u64 {
         self.lines[row]
     }

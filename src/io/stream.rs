@@ -12,7 +12,9 @@
 //! reads ahead a few chunks of rows (a bounded queue), so reading, decoding and
 //! parsing overlap with coding. The rows are packed ([`RowChunk`]); the
 //! answers' strings are made in the caller's thread, which also frees them
-//! (much cheaper for the allocator than freeing across threads). Used chunks
+//! (much cheaper for the allocator than freeing across threads), or, for a
+//! caller that reads only a column or two of each answer, the answers are left
+//! in the chunks ([`AnswerReader::next_rows`], [`RowAnswers`]). Used chunks
 //! go back to the reading thread to be filled again, so their buffers are
 //! neither freed across threads nor grown (and page-faulted in) anew for
 //! every chunk. Excel sheets are loaded whole.
@@ -36,6 +38,10 @@ const CHUNK_ROWS: usize = 2048;
 const CHUNK_BYTES: usize = 1 << 20;
 /// Chunks the reading thread may be ahead by.
 const QUEUE_CHUNKS: usize = 2;
+/// Chunks a batch of [`RowAnswers`] may hold (`BatchLimits::max_answers` / CHUNK_ROWS,
+/// and one more), two batches of them in a pipelined run; given back, they wait for
+/// the reading thread (or the next inline read), so none is allocated anew.
+const SPARE_CHUNKS: usize = 2 * (8192 / CHUNK_ROWS + 2);
 /// A used chunk whose text buffer grew beyond this (a huge record) is freed
 /// rather than reused, so memory stays bounded by what is being read now.
 const REUSE_MAX_BYTES: usize = 4 * CHUNK_BYTES;
@@ -56,6 +62,8 @@ pub struct AnswerReader {
     chunk: RowChunk,
     next_row: usize,
     next_text: usize,
+    /// Chunks [`AnswerReader::next_rows`] got back, for the next inline read.
+    spare: Vec<RowChunk>,
     /// An error to hand out once the answers before it are taken.
     failed: Option<InputError>,
     done: bool,
@@ -271,7 +279,6 @@ impl AnswerReader {
             required,
             row_no: 0,
             kept: vec![true; columns.len()],
-            ids: true,
         };
         let feed = if threaded {
             spawn(opened.rows)
@@ -292,6 +299,7 @@ impl AnswerReader {
             chunk: first,
             next_row: 0,
             next_text: 0,
+            spare: Vec::new(),
             failed: None,
             done: false,
             bytes_read,
@@ -361,6 +369,81 @@ impl AnswerReader {
         self.next_into(max, out)
     }
 
+    /// Puts the next answers into `out`, leaving them in the rows they were read
+    /// into: whole chunks of rows, until `out` holds at least `max_answers` answers or
+    /// `max_bytes` bytes of row text (a chunk is not split, so either may be passed by
+    /// up to one chunk). Returns how many answers (0 = end of input). `out`'s previous
+    /// rows are given back to be filled again. Errors as [`AnswerReader::next_batch`].
+    ///
+    /// For a command that reads only a few columns of each answer (`count`): nothing
+    /// is copied into strings per answer, and each answer's text is first touched by
+    /// the thread that codes it.
+    pub fn next_rows(&mut self, max_answers: usize, max_bytes: usize, out: &mut RowAnswers) -> Result<usize, InputError> {
+        self.give_back(out);
+        if out.text_names.is_empty() {
+            out.text_columns = self.text_columns.clone();
+            out.text_names = self.text_columns.iter().map(|&c| self.columns[c].clone()).collect();
+            out.question_column = self.question_column;
+        }
+        let mut bytes = 0;
+        while out.at.len() < max_answers && bytes < max_bytes && !self.done {
+            if self.next_row < self.chunk.rows() {
+                let taken = self.take_rows(out.chunks.len() as u32, &mut out.at);
+                bytes += self.chunk.text_bytes();
+                out.chunks.push(std::mem::take(&mut self.chunk));
+                self.next_row = 0;
+                self.next_text = 0;
+                if let Err(e) = taken {
+                    self.done = true;
+                    return self.fail(out.at.len(), e);
+                }
+                continue;
+            }
+            if let Some(e) = self.failed.take() {
+                self.done = true;
+                return Err(e);
+            }
+            match self.fetch() {
+                Ok(true) => {}
+                Ok(false) => self.done = true,
+                Err(e) => return self.fail(out.at.len(), e),
+            }
+        }
+        Ok(out.at.len())
+    }
+
+    /// The rest of the current chunk as answers of chunk number `chunk` (rows are
+    /// checked as by [`Self::take_answers`]; the answers before a bad row are kept).
+    fn take_rows(&mut self, chunk: u32, at: &mut Vec<AnswerAt>) -> Result<(), InputError> {
+        let per_row = self.shape.text_columns.len() as u32;
+        for row in self.next_row..self.chunk.rows() {
+            let first = if row == self.next_row { self.next_text as u32 } else { 0 };
+            if first == 0 {
+                self.shape.check_row(&self.chunk, row)?;
+            }
+            at.extend((first..per_row).map(|text| AnswerAt { chunk, row: row as u32, text }));
+        }
+        Ok(())
+    }
+
+    /// Takes back the chunks of `out` (and empties it): to the reading thread, or kept
+    /// for the next inline read. A chunk grown by a huge record is freed instead.
+    fn give_back(&mut self, out: &mut RowAnswers) {
+        out.at.clear();
+        for chunk in out.chunks.drain(..) {
+            if chunk.text_capacity() == 0 || chunk.text_capacity() > REUSE_MAX_BYTES {
+                continue;
+            }
+            match &self.feed {
+                Feed::Thread(_, used) => {
+                    let _ = used.try_send(chunk);
+                }
+                Feed::Inline(_) if self.spare.len() < SPARE_CHUNKS => self.spare.push(chunk),
+                Feed::Inline(_) => {}
+            }
+        }
+    }
+
     /// Fills only these columns of [`Answer::fields`]; the others stay `""` (the
     /// vector keeps one entry per column, so indexes still match [`Self::columns`]).
     /// A command that needs no input columns (`count` without `--by`) then does
@@ -373,12 +456,6 @@ impl AnswerReader {
             }
         }
         self.shape.kept = kept;
-    }
-
-    /// Leaves [`Answer::id`] empty: for a command that never shows ids
-    /// (`count`), so no id is copied or numbered for every answer.
-    pub fn skip_ids(&mut self) {
-        self.shape.ids = false;
     }
 
     fn next_into(&mut self, max: usize, out: &mut impl AnswerOut) -> Result<usize, InputError> {
@@ -452,6 +529,10 @@ impl AnswerReader {
         self.next_text = 0;
         match &mut self.feed {
             Feed::Inline(rows) => {
+                if self.chunk.text_capacity() == 0 {
+                    // Moved out by `next_rows`: refill one it gave back.
+                    self.chunk = self.spare.pop().unwrap_or_default();
+                }
                 self.chunk.clear();
                 match fill_chunk(rows.as_mut(), &mut self.chunk) {
                     Ok(_) => Ok(self.chunk.rows() > 0),
@@ -465,7 +546,8 @@ impl AnswerReader {
             Feed::Thread(rx, used) => match rx.recv() {
                 Ok(Msg::Chunk(c)) => {
                     let old = std::mem::replace(&mut self.chunk, c);
-                    if old.text_capacity() <= REUSE_MAX_BYTES {
+                    // (None when `next_rows` moved it out; it comes back from there.)
+                    if (1..=REUSE_MAX_BYTES).contains(&old.text_capacity()) {
                         // Full or gone (the thread ended): the chunk is just freed.
                         let _ = used.try_send(old);
                     }
@@ -523,8 +605,9 @@ fn fill_chunk(rows: &mut dyn RowSource, chunk: &mut RowChunk) -> Result<bool, In
 fn spawn(mut rows: Box<dyn RowSource>) -> Feed {
     let (tx, rx) = sync_channel(QUEUE_CHUNKS);
     // Chunks in use: QUEUE_CHUNKS queued, one being filled, one being read
-    // from, one just sent; more than that are never in flight.
-    let (used_tx, used) = sync_channel::<RowChunk>(QUEUE_CHUNKS + 2);
+    // from, more than that are never in flight, except the chunks that
+    // batches of `RowAnswers` hold.
+    let (used_tx, used) = sync_channel::<RowChunk>(QUEUE_CHUNKS + 2 + SPARE_CHUNKS);
     let work = move || loop {
         let mut chunk = used.try_recv().unwrap_or_default();
         chunk.clear();
@@ -574,8 +657,6 @@ struct Shape {
     row_no: u64,
     /// Which columns go into [`Answer::fields`] (the rest stay empty).
     kept: Vec<bool>,
-    /// Fill [`Answer::id`] (see [`AnswerReader::skip_ids`]).
-    ids: bool,
 }
 
 impl Shape {
@@ -612,7 +693,6 @@ impl Shape {
             let c = self.text_columns[k];
             let a = out.slot();
             match self.id_column {
-                _ if !self.ids => a.id.clear(),
                 Some(c) => overwrite(&mut a.id, chunk.field(row, c)),
                 None => write_number(&mut a.id, self.row_no),
             }
@@ -677,6 +757,71 @@ impl AnswerOut for AnswerBuf {
         }
         self.len += 1;
         &mut self.slots[self.len - 1]
+    }
+}
+
+/// Answers left in the rows they were read into ([`AnswerReader::next_rows`]): the
+/// chunks of rows, and for each answer where it is. Only what a caller asks for is
+/// read (an answer's text, its question, a column); nothing is copied per answer.
+#[derive(Debug, Default)]
+pub struct RowAnswers {
+    chunks: Vec<RowChunk>,
+    at: Vec<AnswerAt>,
+    /// The reader's text columns and their names (the question of an answer, unless
+    /// there is a question column); set by the first `next_rows`.
+    text_columns: Vec<usize>,
+    text_names: Vec<String>,
+    question_column: Option<usize>,
+}
+
+/// Where an answer is: chunk, row in the chunk, and which text column (a position
+/// in the reader's text columns).
+#[derive(Clone, Copy, Debug)]
+struct AnswerAt {
+    chunk: u32,
+    row: u32,
+    text: u32,
+}
+
+impl RowAnswers {
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+    fn row(&self, i: usize) -> (&RowChunk, usize) {
+        let at = self.at[i];
+        (&self.chunks[at.chunk as usize], at.row as usize)
+    }
+    /// The text of answer `i`, exactly as in the file (like [`Answer::text`]).
+    pub fn text(&self, i: usize) -> &str {
+        let (chunk, row) = self.row(i);
+        chunk.field(row, self.text_columns[self.at[i].text as usize])
+    }
+    /// The question answer `i` answers (like [`Answer::question`]).
+    pub fn question(&self, i: usize) -> &str {
+        match self.question_column {
+            Some(q) => {
+                let (chunk, row) = self.row(i);
+                chunk.field(row, q)
+            }
+            None => &self.text_names[self.at[i].text as usize],
+        }
+    }
+    /// Column `column` of answer `i`'s row (`""` if the row does not have it).
+    pub fn field(&self, i: usize, column: usize) -> &str {
+        let (chunk, row) = self.row(i);
+        chunk.field(row, column)
+    }
+    /// The line where answer `i`'s record starts (like [`Answer::line`]).
+    pub fn line(&self, i: usize) -> u64 {
+        let (chunk, row) = self.row(i);
+        chunk.line(row)
+    }
+    /// Bytes of row text held (all columns of the rows).
+    pub fn text_bytes(&self) -> usize {
+        self.chunks.iter().map(RowChunk::text_bytes).sum()
     }
 }
 
@@ -823,32 +968,108 @@ mod tests {
         assert_eq!(reader(csv, &opts("a", Some("q"))).single_question(), None);
     }
 
-    #[test]
-    fn skip_ids_leaves_ids_empty_and_the_rest_as_it_was() {
-        let csv = sample_csv(40);
-        for id in [None, Some("nr".to_string())] {
-            let opts = ReadOptions {
-                id_column: id,
-                ..Default::default()
-            };
-            let mut expected = Vec::new();
-            reader(&csv, &opts)
-                .next_batch(usize::MAX, &mut expected)
-                .unwrap();
-            let mut r = reader(&csv, &opts);
-            r.skip_ids();
-            let mut buf = AnswerBuf::default();
-            r.refill(usize::MAX, &mut buf).unwrap();
-            assert_eq!(buf.len(), 40);
-            for (a, e) in buf.as_slice().iter().zip(&expected) {
-                assert_eq!(a.id, "");
-                let e = Answer {
-                    id: String::new(),
-                    ..e.clone()
-                };
-                assert_eq!(a, &e);
+    /// Answers as (text, question, line, all fields), and the error a read ended with.
+    type Read = (Vec<(String, String, u64, Vec<String>)>, Option<String>);
+
+    /// Every answer `next_rows` hands out, in batches of `max_answers`.
+    fn via_rows(mut r: AnswerReader, max_answers: usize, max_bytes: usize) -> Read {
+        let width = r.columns().len();
+        let mut rows = RowAnswers::default();
+        let mut got = Vec::new();
+        loop {
+            match r.next_rows(max_answers, max_bytes, &mut rows) {
+                Ok(0) => return (got, None),
+                Ok(n) => {
+                    assert_eq!(n, rows.len());
+                    // Whole chunks: only the last one may pass the limit.
+                    assert!(rows.chunks.len() <= max_answers.div_ceil(2) + 1, "{} chunks", rows.chunks.len());
+                    for i in 0..n {
+                        let fields = (0..width).map(|c| rows.field(i, c).to_string()).collect();
+                        got.push((rows.text(i).to_string(), rows.question(i).to_string(), rows.line(i), fields));
+                    }
+                }
+                Err(e) => return (got, Some(e.to_string())),
             }
         }
+    }
+
+    /// The same through `next_batch` (copied answers).
+    fn via_answers(mut r: AnswerReader) -> Read {
+        let mut got = Vec::new();
+        loop {
+            let mut batch = Vec::new();
+            match r.next_batch(100, &mut batch) {
+                Ok(0) => return (got, None),
+                Ok(_) => got.extend(batch.into_iter().map(|a| (a.text, a.question, a.line, a.fields))),
+                Err(e) => return (got, Some(e.to_string())),
+            }
+        }
+    }
+
+    #[test]
+    fn next_rows_hands_out_what_next_batch_copies() {
+        let mut long = String::from("nr,q,svar1,svar2,kommune\n");
+        for i in 0..9_000 {
+            let text = if i % 97 == 0 { "stor ".repeat(3000) } else { format!("svar {i} om {}", "x".repeat(i % 40)) };
+            long.push_str(&format!("N{i},Q{},\"{text}\",\"andre {i}\nlinje\",K{}\n", i % 3, i % 4));
+        }
+        let mut jsonl = String::new();
+        for i in 0..5_000 {
+            match i {
+                // A line without the text field: an error after the 4321 answers before it.
+                4321 => jsonl.push_str("{\"id\": 1}\n"),
+                _ => jsonl.push_str(&format!("{{\"id\": {i}, \"svar\": \"tolk {i}\", \"k\": \"K{}\"}}\n", i % 5)),
+            }
+        }
+        let opts = |text: &str, question: Option<&str>| ReadOptions {
+            text_column: Some(text.to_string()),
+            question_column: question.map(str::to_string),
+            ..Default::default()
+        };
+        let cases = [
+            ("svar.csv", long.as_str(), opts("svar1", None)),
+            ("svar.csv", long.as_str(), opts("svar1,svar2", None)),
+            ("svar.csv", long.as_str(), opts("svar2", Some("q"))),
+            ("svar.jsonl", jsonl.as_str(), opts("svar", None)),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        for (name, input, opts) in &cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, input).unwrap();
+            let source = path.to_str().unwrap();
+            let expected = via_answers(AnswerReader::from_bytes(source, input.as_bytes(), opts).unwrap());
+            assert!(expected.0.len() >= 4321, "{name}");
+            assert_eq!(expected.1.is_some(), name.ends_with(".jsonl"));
+            for (max_answers, max_bytes) in [(1, usize::MAX), (3000, usize::MAX), (8192, 1 << 20), (usize::MAX, usize::MAX)] {
+                let inline = AnswerReader::from_bytes(source, input.as_bytes(), opts).unwrap();
+                assert!(via_rows(inline, max_answers, max_bytes) == expected, "{name} {opts:?} {max_answers} inline");
+                let threaded = AnswerReader::open(source, opts).unwrap();
+                assert!(matches!(threaded.feed, Feed::Thread(..)));
+                let got = via_rows(threaded, max_answers, max_bytes);
+                assert!(got == expected, "{name} {opts:?} {max_answers} threaded: {} answers, {:?}; expected {}, {:?}", got.0.len(), got.1, expected.0.len(), expected.1);
+            }
+        }
+    }
+
+    #[test]
+    fn next_rows_gives_chunks_back_to_be_filled_again() {
+        let csv = sample_csv(20_000);
+        let mut r = reader(&csv, &ReadOptions::default());
+        let mut rows = RowAnswers::default();
+        let mut n = 0;
+        let mut buffers = std::collections::HashSet::new();
+        loop {
+            let got = r.next_rows(5000, usize::MAX, &mut rows).unwrap();
+            if got == 0 {
+                break;
+            }
+            n += got;
+            buffers.extend(rows.chunks.iter().map(|c| c.text_ptr()));
+        }
+        assert_eq!(n, 20_000);
+        // 10 chunks of rows (and the first row's own), in batches of at most 4: two
+        // batches' worth of buffers, not one per chunk.
+        assert!(buffers.len() <= 8, "{} buffers", buffers.len());
     }
 
     #[test]

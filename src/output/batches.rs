@@ -11,7 +11,7 @@
 //! they finish it at nearly the same time instead of one waiting for the other's
 //! last long piece; and the first batch is small, so they start soon.
 
-use crate::io::{Answer, AnswerBuf, AnswerReader, InputError};
+use crate::io::{Answer, AnswerBuf, AnswerReader, InputError, RowAnswers};
 use crate::report::MissingMarkers;
 use crate::{Coded, Engine};
 use rayon::prelude::*;
@@ -48,25 +48,89 @@ const CODE_STEP: usize = 16;
 const READ_STEP: usize = 256;
 
 /// One coded batch, in input order. `missing[i]`: answer `i` is blank or a missing
-/// marker; it was not coded (`coded[i]` is empty).
-pub struct Batch<'a> {
-    pub answers: &'a [Answer],
+/// marker; it was not coded (`coded[i]` is empty). `answers` is `&[Answer]`, or
+/// `&RowAnswers` from [`BatchCoder::over_rows`].
+pub struct Batch<'a, H: Held + 'a = AnswerBuf> {
+    pub answers: H::View<'a>,
     pub coded: &'a [Coded],
     pub missing: &'a [bool],
+}
+
+/// How a batch holds its answers: copied into [`Answer`]s ([`AnswerBuf`]: what the
+/// outputs of every answer need), or left in the rows they were read into
+/// ([`RowAnswers`]: for a caller that reads only a few columns of each, like `count`).
+pub trait Held: Default + Send + Sync {
+    /// What a [`Batch`] shows of them.
+    type View<'a>: Copy
+    where
+        Self: 'a;
+    fn view(&self) -> Self::View<'_>;
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The text of answer `i`, to code.
+    fn text(&self, i: usize) -> &str;
+    /// Replaces the answers held by the next ones from `reader`, at most (about)
+    /// `max_answers` answers and `max_bytes` bytes of text.
+    fn read(&mut self, reader: &mut AnswerReader, max_answers: usize, max_bytes: usize) -> Result<(), InputError>;
+}
+
+impl Held for AnswerBuf {
+    type View<'a> = &'a [Answer];
+    fn view(&self) -> &[Answer] {
+        self.as_slice()
+    }
+    fn len(&self) -> usize {
+        AnswerBuf::len(self)
+    }
+    fn text(&self, i: usize) -> &str {
+        &self.as_slice()[i].text
+    }
+    fn read(&mut self, reader: &mut AnswerReader, max_answers: usize, max_bytes: usize) -> Result<(), InputError> {
+        self.clear();
+        let mut bytes = 0usize;
+        while self.len() < max_answers && bytes < max_bytes {
+            let before = self.len();
+            let step = READ_STEP.min(max_answers - before);
+            if reader.refill(step, self)? == 0 {
+                break;
+            }
+            bytes += self.as_slice()[before..].iter().map(answer_bytes).sum::<usize>();
+        }
+        Ok(())
+    }
+}
+
+/// Whole chunks of rows: a batch ends at the first chunk boundary past a limit.
+impl Held for RowAnswers {
+    type View<'a> = &'a RowAnswers;
+    fn view(&self) -> &RowAnswers {
+        self
+    }
+    fn len(&self) -> usize {
+        RowAnswers::len(self)
+    }
+    fn text(&self, i: usize) -> &str {
+        RowAnswers::text(self, i)
+    }
+    fn read(&mut self, reader: &mut AnswerReader, max_answers: usize, max_bytes: usize) -> Result<(), InputError> {
+        reader.next_rows(max_answers, max_bytes, self).map(|_| ())
+    }
 }
 
 /// Reads an [`AnswerReader`] in bounded batches and codes each batch in parallel
 /// (rayon across the batch, [`CODE_STEP`] answers at a time). Buffers are reused
 /// between batches.
-pub struct BatchCoder<'e> {
+pub struct BatchCoder<'e, H: Held = AnswerBuf> {
     engine: &'e Engine,
     reader: AnswerReader,
     markers: MissingMarkers,
     limits: BatchLimits,
     /// The batch handed out last.
-    current: Slot,
+    current: Slot<H>,
     /// The batch read while `current` is coded (only in pipelined runs).
-    ahead: Slot,
+    ahead: Slot<H>,
     /// Answers handed out so far, and read so far.
     done: u64,
     read_total: u64,
@@ -76,18 +140,18 @@ pub struct BatchCoder<'e> {
 
 /// The buffers of one batch, reused from batch to batch.
 #[derive(Default)]
-struct Slot {
-    answers: AnswerBuf,
+struct Slot<H> {
+    answers: H,
     coded: Vec<Coded>,
     missing: Vec<bool>,
     /// Answers handed out up to and including this batch.
     done: u64,
 }
 
-impl Slot {
-    fn batch(&self) -> Batch<'_> {
+impl<H: Held> Slot<H> {
+    fn batch(&self) -> Batch<'_, H> {
         Batch {
-            answers: self.answers.as_slice(),
+            answers: self.answers.view(),
             coded: &self.coded,
             missing: &self.missing,
         }
@@ -98,7 +162,7 @@ impl Slot {
     /// `themes_only`. Each answer's text is checked right before it is coded, by
     /// the same thread, while it is in that core's cache.
     fn code(&mut self, engine: &Engine, markers: &MissingMarkers, themes_only: bool) {
-        let answers = self.answers.as_slice();
+        let answers = &self.answers;
         self.coded.truncate(answers.len());
         self.coded.resize_with(answers.len(), Coded::default);
         self.missing.clear();
@@ -106,11 +170,12 @@ impl Slot {
         self.coded
             .par_iter_mut()
             .zip(self.missing.par_iter_mut())
-            .zip(answers.par_iter())
+            .enumerate()
             .with_max_len(CODE_STEP)
-            .for_each(|((coded, missing), a)| {
-                *missing = markers.is_missing(&a.text);
-                let text = if *missing { "" } else { a.text.as_str() };
+            .for_each(|(i, (coded, missing))| {
+                let text = answers.text(i);
+                *missing = markers.is_missing(text);
+                let text = if *missing { "" } else { text };
                 if themes_only {
                     engine.themes_into(text, coded);
                 } else {
@@ -122,6 +187,22 @@ impl Slot {
 
 impl<'e> BatchCoder<'e> {
     pub fn new(engine: &'e Engine, reader: AnswerReader, markers: MissingMarkers) -> Self {
+        Self::holding(engine, reader, markers)
+    }
+}
+
+impl<'e> BatchCoder<'e, RowAnswers> {
+    /// A coder whose batches leave the answers in the rows they were read into
+    /// ([`RowAnswers`]): for a caller that reads only each answer's text, question or
+    /// a column, so nothing is copied per answer. A batch ends at a chunk of rows
+    /// (up to 2048) past a limit.
+    pub fn over_rows(engine: &'e Engine, reader: AnswerReader, markers: MissingMarkers) -> Self {
+        Self::holding(engine, reader, markers)
+    }
+}
+
+impl<'e, H: Held> BatchCoder<'e, H> {
+    fn holding(engine: &'e Engine, reader: AnswerReader, markers: MissingMarkers) -> Self {
         BatchCoder {
             engine,
             reader,
@@ -162,7 +243,7 @@ impl<'e> BatchCoder<'e> {
     }
 
     /// The next coded batch, or `None` at the end of the input.
-    pub fn next_batch(&mut self) -> Result<Option<Batch<'_>>, InputError> {
+    pub fn next_batch(&mut self) -> Result<Option<Batch<'_, H>>, InputError> {
         Ok(if self.fill()? {
             Some(self.current.batch())
         } else {
@@ -191,7 +272,7 @@ impl<'e> BatchCoder<'e> {
     /// previous one run in this thread while the pool codes (see the module docs).
     pub fn for_each_batch(
         &mut self,
-        mut f: impl FnMut(&Batch<'_>, Progress) -> io::Result<()>,
+        mut f: impl FnMut(&Batch<'_, H>, Progress) -> io::Result<()>,
     ) -> Result<(), CodingError> {
         if rayon::current_num_threads() < 2 {
             while self.fill().map_err(CodingError::Input)? {
@@ -210,7 +291,7 @@ impl<'e> BatchCoder<'e> {
     /// k-1 and reading batch k+1. Same calls of `f`, same order, same errors.
     fn pipelined(
         &mut self,
-        mut f: impl FnMut(&Batch<'_>, Progress) -> io::Result<()>,
+        mut f: impl FnMut(&Batch<'_, H>, Progress) -> io::Result<()>,
     ) -> Result<(), CodingError> {
         let mut coding = std::mem::take(&mut self.current);
         let mut spare = std::mem::take(&mut self.ahead);
@@ -267,8 +348,8 @@ impl<'e> BatchCoder<'e> {
     /// Calls `f` with a coded slot and the progress up to it.
     fn hand_out(
         &mut self,
-        slot: &Slot,
-        f: &mut impl FnMut(&Batch<'_>, Progress) -> io::Result<()>,
+        slot: &Slot<H>,
+        f: &mut impl FnMut(&Batch<'_, H>, Progress) -> io::Result<()>,
     ) -> io::Result<()> {
         self.done = slot.done;
         let progress = Progress {
@@ -279,25 +360,13 @@ impl<'e> BatchCoder<'e> {
     }
 
     /// Reads the next batch into `slot`; false at the end of the input.
-    fn read_into(&mut self, slot: &mut Slot) -> Result<bool, InputError> {
-        let answers = &mut slot.answers;
-        answers.clear();
+    fn read_into(&mut self, slot: &mut Slot<H>) -> Result<bool, InputError> {
         let max_answers = match self.read_total {
             0 => self.limits.first_answers.min(self.limits.max_answers),
             _ => self.limits.max_answers,
         };
-        let mut bytes = 0usize;
-        while answers.len() < max_answers && bytes < self.limits.max_bytes {
-            let before = answers.len();
-            let step = READ_STEP.min(max_answers - before);
-            if self.reader.refill(step, answers)? == 0 {
-                break;
-            }
-            bytes += answers.as_slice()[before..]
-                .iter()
-                .map(answer_bytes)
-                .sum::<usize>();
-        }
+        let answers = &mut slot.answers;
+        answers.read(&mut self.reader, max_answers, self.limits.max_bytes)?;
         if answers.is_empty() {
             return Ok(false);
         }
@@ -539,6 +608,67 @@ mod tests {
             piped.1.unwrap_err().contains("svar.csv:852"),
             "batch 8 is never handed out"
         );
+    }
+
+    /// Per answer (field 0 = id, question, themes, missing) from a coder over rows in a
+    /// pool of `threads`, the batch sizes, and how it ended; `f` fails on batch `fail_at`.
+    #[allow(clippy::type_complexity)]
+    fn run_over_rows(path: &std::path::Path, threads: usize, fail_at: Option<usize>) -> (Vec<(String, String, Vec<usize>, bool)>, Vec<usize>, Result<(), String>) {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let engine = Engine::default_engine();
+            let reader = AnswerReader::open(path.to_str().unwrap(), &ReadOptions::default()).unwrap();
+            let limits = BatchLimits { max_answers: 300, max_bytes: usize::MAX, first_answers: 1 };
+            let mut coder = BatchCoder::over_rows(&engine, reader, MissingMarkers::default()).with_limits(limits);
+            let (mut seen, mut sizes) = (Vec::new(), Vec::new());
+            let end = coder.for_each_batch(|b, p| {
+                if Some(sizes.len()) == fail_at {
+                    return Err(io::Error::other("disk full"));
+                }
+                sizes.push(b.answers.len());
+                assert_eq!(p.answers as usize, seen.len() + b.answers.len());
+                for (i, (c, &m)) in b.coded.iter().zip(b.missing).enumerate() {
+                    seen.push((b.answers.field(i, 0).to_string(), b.answers.question(i).to_string(), c.themes.clone(), m));
+                }
+                Ok(())
+            });
+            (seen, sizes, end.map_err(|e| e.to_string()))
+        })
+    }
+
+    #[test]
+    fn coding_over_rows_codes_like_coding_copied_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        // 5000 rows: the reading thread's chunks of 2048 rows, and a first chunk of one
+        // row (read at open, for the header's errors).
+        let path = write_answers(&dir, 5000, None);
+        let (copied, end) = run_with_limits(&path, 1, None, 100);
+        assert_eq!(end, Ok(()));
+        let expected: Vec<_> = copied
+            .iter()
+            .flat_map(|b| b.0.iter().zip(&b.1).zip(&b.2).map(|((id, t), &m)| (id.clone(), "svar".to_string(), t.clone(), m)))
+            .collect();
+        assert_eq!(expected.len(), 5000);
+        for threads in [1, 2] {
+            let (seen, sizes, end) = run_over_rows(&path, threads, None);
+            assert_eq!(end, Ok(()));
+            assert!(seen == expected, "{threads} threads");
+            // Whole chunks: the first row alone (first batch of 1), then chunks of 2048
+            // rows until past 300 answers, and what is left.
+            assert_eq!(sizes, [1, 2048, 2048, 903], "{threads} threads");
+        }
+        // Errors: a ragged row in the third chunk, and the output failing on batch 2.
+        let path = write_answers(&dir, 5000, Some(4500));
+        for threads in [1, 2] {
+            let (seen, sizes, end) = run_over_rows(&path, threads, None);
+            assert_eq!(sizes, [1, 2048, 2048, 402], "{threads} threads");
+            assert!(seen[..] == expected[..4499]);
+            let err = end.unwrap_err();
+            assert!(err.contains("svar.csv:4501") && err.contains("3 fields"), "{err}");
+            let (seen, sizes, end) = run_over_rows(&path, threads, Some(2));
+            assert_eq!((seen.len(), sizes.len()), (2049, 2));
+            assert!(end.unwrap_err().contains("disk full"));
+        }
     }
 
     #[test]
