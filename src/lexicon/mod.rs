@@ -173,7 +173,7 @@ impl Lexicon {
     /// Parses lexicon files given as (file name, text), in the order given.
     pub fn from_texts(name: &str, files: &[(String, String)]) -> Result<Self, LexiconErrors> {
         let mut themes = Vec::new();
-        let mut rules = Vec::new();
+        let mut rule_lines = Vec::new();
         let mut errors = Vec::new();
         let mut hash = Fnv::new();
         for (file, text) in files {
@@ -181,7 +181,14 @@ impl Lexicon {
             hash.write(base.as_bytes());
             hash.write(&[0]);
             hash.write(text.as_bytes());
-            parse::parse_file(file, text, &mut themes, &mut rules, &mut errors);
+            parse::parse_file(file, text, &mut themes, &mut rule_lines, &mut errors);
+        }
+        let (rules, pattern_errors) = parse::parse_patterns(rule_lines);
+        if !pattern_errors.is_empty() {
+            // In file and line order, as if each pattern had been parsed with its line.
+            errors.extend(pattern_errors);
+            let file_no = |e: &LexiconError| files.iter().position(|(f, _)| *f == e.file);
+            errors.sort_by_key(|e| (file_no(e), e.line));
         }
         for (i, t) in themes.iter().enumerate() {
             if !rules.iter().any(|r| r.theme == i && r.kind == RuleKind::Term) {
@@ -243,5 +250,31 @@ impl Fnv {
             self.0 ^= b as u64;
             self.0 = self.0.wrapping_mul(0x100000001b3);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Patterns are parsed apart from their lines (in parallel); their errors still come
+    /// in file and line order among the others, with every file's rules in order.
+    #[test]
+    fn errors_of_all_kinds_come_in_file_and_line_order() {
+        let files = [
+            ("b.tema".to_string(), "theme bolig\nterm bolig*\nfoo bar\nterm bo*lig\nterm /(/\nnb Bolig\nterm ~2 hus\n".to_string()),
+            ("a.tema".to_string(), "term utenfor\ntheme nav\nterm nav ~0 kontor\ntheme nav\nterm nav*\n".to_string()),
+        ];
+        let errors = Lexicon::from_texts("test", &files).unwrap_err();
+        let at: Vec<(String, usize)> = errors.0.iter().map(|e| (e.file.clone(), e.line)).collect();
+        let expected = [("b.tema", 3), ("b.tema", 4), ("b.tema", 5), ("b.tema", 7), ("a.tema", 1), ("a.tema", 3), ("a.tema", 4), ("a.tema", 5), ("a.tema", 2)];
+        assert_eq!(at, expected.map(|(f, l)| (f.to_string(), l)), "{errors}");
+        assert_eq!(errors.0[1].rule.as_deref(), Some("bo*lig"));
+        assert!(errors.0[8].message.contains("no `term` lines"), "{errors}");
+
+        let good = [("x.tema".to_string(), "theme bolig\nterm bolig*\nexcept bor i\nterm /hus(et)?/\ntheme nav\nterm nav\n".to_string())];
+        let lex = Lexicon::from_texts("test", &good).unwrap();
+        let rules: Vec<(&str, usize, usize)> = lex.rules.iter().map(|r| (r.source.as_str(), r.theme, r.line)).collect();
+        assert_eq!(rules, [("bolig*", 0, 2), ("bor i", 0, 3), ("/hus(et)?/", 0, 4), ("nav", 1, 6)]);
     }
 }

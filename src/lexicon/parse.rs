@@ -2,10 +2,23 @@
 
 use super::pattern::parse_pattern;
 use super::{Example, LexiconError, Rule, RuleKind, Theme};
+use rayon::prelude::*;
 
-/// Parses one lexicon file's text, appending themes and rules. Errors are collected
-/// (not returned at the first) so that `tema lexicon check` shows them all at once.
-pub fn parse_file(file: &str, text: &str, themes: &mut Vec<Theme>, rules: &mut Vec<Rule>, errors: &mut Vec<LexiconError>) {
+/// A `term` or `except` line, its pattern not parsed yet: patterns (with their
+/// inflection tables) are most of the cost of reading a lexicon, so they are parsed
+/// afterwards, those of all files at once and in parallel ([`parse_patterns`]).
+pub struct RuleLine {
+    theme: usize,
+    kind: RuleKind,
+    source: String,
+    file: String,
+    line: usize,
+}
+
+/// Parses one lexicon file's text, appending themes and rule lines. Errors are
+/// collected (not returned at the first) so that `tema lexicon check` shows them all
+/// at once.
+pub fn parse_file(file: &str, text: &str, themes: &mut Vec<Theme>, rules: &mut Vec<RuleLine>, errors: &mut Vec<LexiconError>) {
     let mut current: Option<usize> = None;
     for (idx, raw) in text.lines().enumerate() {
         let line_no = idx + 1;
@@ -81,21 +94,30 @@ pub fn parse_file(file: &str, text: &str, themes: &mut Vec<Theme>, rules: &mut V
                 line: line_no,
             }),
             _ => {
-                let source = strip_comment(rest);
-                match parse_pattern(source) {
-                    Ok(pattern) => rules.push(Rule {
-                        theme: t,
-                        kind: if keyword == "term" { RuleKind::Term } else { RuleKind::Except },
-                        source: source.to_string(),
-                        pattern,
-                        file: file.to_string(),
-                        line: line_no,
-                    }),
-                    Err(message) => errors.push(err(message, Some(source))),
-                }
+                rules.push(RuleLine {
+                    theme: t,
+                    kind: if keyword == "term" { RuleKind::Term } else { RuleKind::Except },
+                    source: strip_comment(rest).to_string(),
+                    file: file.to_string(),
+                    line: line_no,
+                });
             }
         }
     }
+}
+
+/// Parses the patterns of rule lines (in parallel), in their order: the rules, and an
+/// error at file:line naming the rule for each pattern that is not valid.
+pub fn parse_patterns(lines: Vec<RuleLine>) -> (Vec<Rule>, Vec<LexiconError>) {
+    let parsed: Vec<_> = lines.into_par_iter().map(|l| (parse_pattern(&l.source), l)).collect();
+    let (mut rules, mut errors) = (Vec::with_capacity(parsed.len()), Vec::new());
+    for (pattern, l) in parsed {
+        match pattern {
+            Ok(pattern) => rules.push(Rule { theme: l.theme, kind: l.kind, source: l.source, pattern, file: l.file, line: l.line }),
+            Err(message) => errors.push(LexiconError { file: l.file, line: l.line, rule: Some(l.source), message }),
+        }
+    }
+    (rules, errors)
 }
 
 /// `term bolig*   # comment` -> `bolig*`. A regex keeps everything up to its last `/`.
@@ -118,8 +140,11 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> (Vec<Theme>, Vec<Rule>, Vec<LexiconError>) {
-        let (mut t, mut r, mut e) = (vec![], vec![], vec![]);
-        parse_file("x.tema", text, &mut t, &mut r, &mut e);
+        let (mut t, mut lines, mut e) = (vec![], vec![], vec![]);
+        parse_file("x.tema", text, &mut t, &mut lines, &mut e);
+        let (r, pattern_errors) = parse_patterns(lines);
+        e.extend(pattern_errors);
+        e.sort_by_key(|e| e.line);
         (t, r, e)
     }
 
