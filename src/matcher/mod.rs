@@ -131,6 +131,8 @@ struct Scratch {
     unit_lists: Vec<UnitLists>,
     /// the lists of units the memo cannot give (`unit_uncommon`), for one text
     extra: Vec<u32>,
+    /// the units whose lists are in `extra`
+    uncommon: Vec<u32>,
     elems_here: Vec<(ElemId, bool)>,
     /// a unit's case-sensitive elements
     exact_here: Vec<ElemId>,
@@ -146,41 +148,30 @@ struct Scratch {
     guard_units: Vec<(usize, usize, u64)>,
 }
 
-/// Where a list of ids is: `lo..hi` of `UnitMemo::ids`, or of `Scratch::extra` when
-/// `lo` has `IN_EXTRA` set. Units point into the memo instead of copying their lists.
-#[derive(Clone, Copy, Default)]
-struct Span {
-    lo: usize,
-    hi: usize,
-}
-
-/// The top bit: `extra` holds far fewer ids than a `usize` counts.
-const IN_EXTRA: usize = 1 << (usize::BITS - 1);
-
-/// A unit's elements and the rules whose first step they match.
+/// A unit's elements and the rules whose first step they match: `elems` ids from `lo`
+/// in `UnitMemo::ids`, then `rules` ids. Units point into the memo instead of copying
+/// their lists; the lists the memo cannot give (`unit_uncommon`) are appended to it for
+/// the one text. Sixteen bytes: one is pushed for every unit.
 #[derive(Clone, Copy, Default)]
 struct UnitLists {
-    elems: Span,
-    rules: Span,
+    lo: u32,
+    elems: u32,
+    rules: u32,
     /// matched through the typo index
     fuzzy: bool,
 }
 
-/// The two places `Span`s point into.
-#[derive(Clone, Copy)]
-struct Arenas<'a> {
-    memo: &'a [u32],
-    extra: &'a [u32],
-}
-
-impl<'a> Arenas<'a> {
+impl UnitLists {
     #[inline]
-    fn get(self, span: Span) -> &'a [u32] {
-        if span.lo & IN_EXTRA == 0 {
-            &self.memo[span.lo..span.hi]
-        } else {
-            &self.extra[span.lo & !IN_EXTRA..span.hi]
-        }
+    fn elems(self, ids: &[u32]) -> &[u32] {
+        let lo = self.lo as usize;
+        &ids[lo..lo + self.elems as usize]
+    }
+
+    #[inline]
+    fn rules(self, ids: &[u32]) -> &[u32] {
+        let lo = self.lo as usize + self.elems as usize;
+        &ids[lo..lo + self.rules as usize]
     }
 }
 
@@ -189,22 +180,20 @@ impl<'a> Arenas<'a> {
 /// looked up once per thread instead of running Aho-Corasick and the typo index again.
 type UnitMemo = StringMemo<MemoEntry>;
 
-/// What a folded unit matches through the case-insensitive paths, as ranges of
-/// `UnitMemo::ids` from `start`: its whole-form then compound elements (`plain`), its
-/// typo elements (`typos`; used only when nothing else matches), the rules whose first
-/// step those plain elements start (`rules`), the same for the typo elements
-/// (`typo_rules`), then, with `GUARD`, its `RegexGuard::unit_bits` as two words.
-/// Storing the rule starts saves walking `by_first_elem` per element for every word.
-/// Twelve bytes, so a table slot is 32 (`short_table`).
+/// What a folded unit matches through the case-insensitive paths, as `UnitMemo::ids`
+/// from `start`: its `elems` (whole forms then compound parts; or else, with `FUZZY`,
+/// its typos, which are looked up only when there are no others), the `rules` whose
+/// first step those elements start, then, with `GUARD`, its `RegexGuard::unit_bits` as
+/// two words. Storing the rule starts saves walking `by_first_elem` per element for
+/// every word. Twelve bytes, so a table slot is 32 (`short_table`).
 #[derive(Clone, Copy, Default)]
 struct MemoEntry {
     start: u32,
+    elems: u8,
+    /// how many of `elems` are whole forms
     whole: u8,
-    plain: u8,
-    typos: u8,
     flags: u8,
-    rules: u16,
-    typo_rules: u16,
+    rules: u32,
 }
 
 /// `MemoEntry::flags`: unit bits for the regex guard follow the lists.
@@ -212,35 +201,40 @@ const GUARD: u8 = 1;
 /// `MemoEntry::flags`: a list was too long for the entry; the unit is matched without
 /// the memo every time (not seen in real lexicons: it needs 256 elements for a word).
 const UNCACHED: u8 = 2;
+/// `MemoEntry::flags`: the elements are typos.
+const FUZZY: u8 = 4;
+
+/// Memo ids stay below this, so that a `u32` `UnitLists::lo` also reaches the lists
+/// appended for one text.
+const IDS_MAX: usize = 1 << 31;
 
 impl MemoEntry {
-    /// The unit's elements and rule starts: plain ones, or else the typo ones.
+    /// The unit's elements and rule starts.
     #[inline]
     fn lists(&self) -> UnitLists {
-        let start = self.start as usize;
-        let (plain, typos, rules) = (self.plain as usize, self.typos as usize, self.rules as usize);
-        if plain > 0 {
-            let rules_lo = start + plain + typos;
-            UnitLists { elems: Span { lo: start, hi: start + plain }, rules: Span { lo: rules_lo, hi: rules_lo + rules }, fuzzy: false }
-        } else {
-            let rules_lo = start + typos + rules;
-            UnitLists { elems: Span { lo: start, hi: start + typos }, rules: Span { lo: rules_lo, hi: rules_lo + self.typo_rules as usize }, fuzzy: true }
-        }
+        UnitLists { lo: self.start, elems: self.elems as u32, rules: self.rules, fuzzy: self.flags & FUZZY != 0 }
     }
 
+    /// Whole forms and compound parts.
     fn plain<'a>(&self, ids: &'a [u32]) -> &'a [ElemId] {
-        &ids[self.start as usize..][..self.plain as usize]
+        if self.flags & FUZZY != 0 {
+            return &[];
+        }
+        &ids[self.start as usize..][..self.elems as usize]
     }
 
     fn typos<'a>(&self, ids: &'a [u32]) -> &'a [ElemId] {
-        &ids[self.start as usize + self.plain as usize..][..self.typos as usize]
+        if self.flags & FUZZY == 0 {
+            return &[];
+        }
+        &ids[self.start as usize..][..self.elems as usize]
     }
 
     fn guard_bits(&self, ids: &[u32]) -> u64 {
         if self.flags & GUARD == 0 {
             return 0;
         }
-        let at = self.start as usize + self.plain as usize + self.typos as usize + self.rules as usize + self.typo_rules as usize;
+        let at = self.start as usize + self.elems as usize + self.rules as usize;
         ids[at] as u64 | (ids[at + 1] as u64) << 32
     }
 }
@@ -474,10 +468,11 @@ impl Matcher {
     }
 
     fn find_with(&self, text: &str, s: &mut Scratch, out: &mut RawMatches) {
-        let Scratch { tokens, buf, unit_lists, extra, elems_here, exact_here, lists, memo, run_regex, windows, guard_units } = s;
+        let Scratch { tokens, buf, unit_lists, extra, uncommon, elems_here, exact_here, lists, memo, run_regex, windows, guard_units } = s;
         guard_units.clear();
         unit_lists.clear();
         extra.clear();
+        uncommon.clear();
         // Units-only scan used; then the regex guard can work from the units.
         let mut units_only = false;
         if self.units_match_nothing {
@@ -520,6 +515,7 @@ impl Matcher {
                 if exact || entry.flags & UNCACHED != 0 {
                     let folded = &tokens.folded[folded_start..folded_end];
                     let exact_here: &[ElemId] = if exact { exact_here } else { &[] };
+                    uncommon.push(unit_lists.len() as u32);
                     unit_lists.push(self.unit_uncommon(exact_here, folded, entry, ids, buf, elems_here, lists, extra));
                 } else {
                     unit_lists.push(entry.lists());
@@ -528,13 +524,23 @@ impl Matcher {
             }
         }
 
+        // The lists of the uncommon units go after the memo's for this text (and are
+        // dropped at the end), so that every unit's lists are in one slice.
+        let memo_ids = memo.ids.len();
+        if !uncommon.is_empty() {
+            assert!(memo_ids + extra.len() < IDS_MAX, "lists of one text beyond u32");
+            memo.ids.extend_from_slice(extra);
+            for &ui in uncommon.iter() {
+                unit_lists[ui as usize].lo += memo_ids as u32;
+            }
+        }
         let units = &tokens.units;
-        let arenas = Arenas { memo: &memo.ids, extra };
+        let ids = &memo.ids[..];
         // `ahead[k]` (k >= 1): the bits of units ui+1 ..= ui+k, for the unit ui at hand,
         // filled as far as needed; `ahead[0]` stays 0.
         let mut ahead = [0u64; 1 + MAX_REACH];
         for (ui, ul) in unit_lists.iter().enumerate() {
-            let starts = arenas.get(ul.rules);
+            let starts = ul.rules(ids);
             if starts.is_empty() {
                 continue;
             }
@@ -550,7 +556,7 @@ impl Matcher {
                     while filled < reach {
                         let k = ui + 1 + filled;
                         let here = match (units.get(k), unit_lists.get(k)) {
-                            (Some(u), Some(l)) if u.sentence == sentence => arenas.get(l.elems).iter().fold(0, |b, &e| b | elem_bit(e)),
+                            (Some(u), Some(l)) if u.sentence == sentence => l.elems(ids).iter().fold(0, |b, &e| b | elem_bit(e)),
                             _ => 0,
                         };
                         ahead[filled + 1] = ahead[filled] | here;
@@ -561,7 +567,7 @@ impl Matcher {
                     }
                 }
                 let rule = &self.rules[ri as usize];
-                let end = if rule.steps.len() == 1 { Some(ui) } else { self.match_steps(&rule.steps[1..], ui + 1, units[ui].sentence, units, unit_lists, arenas) };
+                let end = if rule.steps.len() == 1 { Some(ui) } else { self.match_steps(&rule.steps[1..], ui + 1, units[ui].sentence, units, unit_lists, ids) };
                 if let Some(end_unit) = end {
                     let hit = RawHit { rule: ri, start: units[ui].start, end: units[end_unit].end, fuzzy: ul.fuzzy };
                     if rule.except {
@@ -584,11 +590,12 @@ impl Matcher {
             self.regex_guard.find_iter(i, re, text, units, windows, |start, end| to.push(RawHit { rule: *ri, start, end, fuzzy: false }));
         }
         self.glob.find(text, tokens, out);
+        memo.ids.truncate(memo_ids);
     }
 
     /// Matches `steps` from unit `at` on, within `sentence`; returns the last unit of the
     /// match. Token steps in a row are checked in a loop; only a gap branches.
-    fn match_steps(&self, steps: &[CStep], mut at: usize, sentence: u32, units: &[crate::text::Unit], unit_lists: &[UnitLists], arenas: Arenas) -> Option<usize> {
+    fn match_steps(&self, steps: &[CStep], mut at: usize, sentence: u32, units: &[crate::text::Unit], unit_lists: &[UnitLists], ids: &[u32]) -> Option<usize> {
         for (i, step) in steps.iter().enumerate() {
             match *step {
                 CStep::Tok(tp) => {
@@ -597,7 +604,7 @@ impl Matcher {
                         return None;
                     }
                     let tp = &self.tokpats[tp as usize];
-                    if !arenas.get(unit_lists[at].elems).iter().any(|e| tp.binary_search(e).is_ok()) {
+                    if !unit_lists[at].elems(ids).iter().any(|e| tp.binary_search(e).is_ok()) {
                         return None;
                     }
                     at += 1;
@@ -608,7 +615,7 @@ impl Matcher {
                         if skip > 0 && (next > units.len() || units[next - 1].sentence != sentence) {
                             break;
                         }
-                        if let Some(end) = self.match_steps(&steps[i + 1..], next, sentence, units, unit_lists, arenas) {
+                        if let Some(end) = self.match_steps(&steps[i + 1..], next, sentence, units, unit_lists, ids) {
                             return Some(end);
                         }
                     }
@@ -650,28 +657,22 @@ impl Matcher {
     fn memo_entry(&self, folded: &str, buf: &mut String, scratch: &mut Vec<(ElemId, bool)>, ids: &mut Vec<u32>) -> MemoEntry {
         scratch.clear();
         let (whole, plain) = self.folded_elems(folded, buf, scratch);
-        let typos = scratch.len() - plain;
+        // Typos are looked up only without plain elements: the list is one or the other.
+        let fuzzy = plain == 0 && !scratch.is_empty();
         let start = ids.len();
         ids.extend(scratch.iter().map(|x| x.0));
         let rules_from = ids.len();
-        for &(e, _) in &scratch[..plain] {
+        for &(e, _) in scratch.iter() {
             ids.extend_from_slice(&self.by_first_elem[e as usize]);
         }
         sort_dedup_tail(ids, rules_from);
-        let typo_rules_from = ids.len();
-        for &(e, _) in &scratch[plain..] {
-            ids.extend_from_slice(&self.by_first_elem[e as usize]);
-        }
-        sort_dedup_tail(ids, typo_rules_from);
-        let rules = typo_rules_from - rules_from;
-        let typo_rules = ids.len() - typo_rules_from;
-        let (Ok(whole), Ok(plain), Ok(typos), Ok(rules), Ok(typo_rules), Ok(start)) =
-            (u8::try_from(whole), u8::try_from(plain), u8::try_from(typos), u16::try_from(rules), u16::try_from(typo_rules), u32::try_from(start))
-        else {
+        let rules = ids.len() - rules_from;
+        let (Ok(elems), Ok(whole), true) = (u8::try_from(scratch.len()), u8::try_from(whole), ids.len() + 2 < IDS_MAX) else {
             ids.truncate(start);
             return MemoEntry { flags: UNCACHED, ..MemoEntry::default() };
         };
-        let mut entry = MemoEntry { start, whole, plain, typos, flags: 0, rules, typo_rules };
+        let flags = if fuzzy { FUZZY } else { 0 };
+        let mut entry = MemoEntry { start: start as u32, elems, whole, flags, rules: rules as u32 };
         let guard = self.regex_guard.unit_bits(folded);
         if guard != 0 {
             ids.extend([guard as u32, (guard >> 32) as u32]);
@@ -705,7 +706,7 @@ impl Matcher {
         } else {
             lists.extend_from_slice(entry.plain(ids));
             lists.extend_from_slice(entry.typos(ids));
-            (entry.whole as usize, entry.plain as usize)
+            (entry.whole as usize, entry.plain(ids).len())
         };
         elems_here.extend(lists[..whole].iter().map(|&e| (e, false)));
         for &e in exact.iter().chain(&lists[whole..plain]) {
@@ -724,8 +725,8 @@ impl Matcher {
             extra.extend_from_slice(&self.by_first_elem[e as usize]);
         }
         sort_dedup_tail(extra, rules_lo);
-        let span = |lo: usize, hi: usize| Span { lo: lo | IN_EXTRA, hi };
-        UnitLists { elems: span(elems_lo, rules_lo), rules: span(rules_lo, extra.len()), fuzzy }
+        // `lo` counts from the start of `extra` until `find_with` appends it to the memo.
+        UnitLists { lo: elems_lo as u32, elems: (rules_lo - elems_lo) as u32, rules: (extra.len() - rules_lo) as u32, fuzzy }
     }
 
     /// The case-sensitive elements (`=NAV`) of a unit, each once, into `out`. Only

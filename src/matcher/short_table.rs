@@ -47,6 +47,18 @@ impl<V: Copy + Default> StringMemo<V> {
             if let Some(v) = self.short.get(lo, hi, len) {
                 return v;
             }
+        }
+        self.miss(text, start, end, make)
+    }
+
+    /// `entry` past the short table's hit: out of line, so that the hot path does not
+    /// set up `make`'s captures for every key (that cost a dozen instructions a word).
+    #[cold]
+    #[inline(never)]
+    fn miss(&mut self, text: &str, start: usize, end: usize, make: impl FnOnce(&mut Vec<u32>) -> V) -> V {
+        let len = end - start;
+        if len <= SHORT_MAX {
+            let (lo, hi) = ShortTable::<V>::key(text.as_bytes(), start, end);
             let v = make(&mut self.ids);
             self.short.insert(lo, hi, len, v);
             return v;
@@ -116,6 +128,14 @@ impl<V: Copy + Default> ShortTable<V> {
         let len = end - start;
         let word = match bytes.get(start..start + SHORT_MAX) {
             Some(b) => u128::from_le_bytes(b.try_into().expect("16 bytes")),
+            // Near the end of the buffer: its last 16 bytes, shifted down to `start`
+            // (a byte copy through memory cost a `memcpy` call for every last word).
+            None if bytes.len() >= SHORT_MAX => {
+                let from = bytes.len() - SHORT_MAX;
+                let tail = u128::from_le_bytes(bytes[from..].try_into().expect("16 bytes"));
+                // `start > from` here, so the shift is less than 128 bits.
+                tail >> (8 * (start - from))
+            }
             None => {
                 let mut buf = [0u8; SHORT_MAX];
                 buf[..len].copy_from_slice(&bytes[start..end]);
