@@ -495,9 +495,12 @@ impl Matcher {
             let mut folded_start = 0;
             for (u, &folded_end) in tokens.units.iter().zip(&tokens.folded_ends) {
                 let folded_end = folded_end as usize;
-                let entry = memo.entry(&tokens.folded, folded_start, folded_end, |ids| {
-                    self.memo_entry(&tokens.folded[folded_start..folded_end], buf, elems_here, ids)
-                });
+                // A miss is out of line: setting up its arguments for every unit cost a
+                // dozen instructions a word.
+                let entry = match memo.get_short(&tokens.folded, folded_start, folded_end) {
+                    Some(entry) => entry,
+                    None => self.memo_miss(memo, &tokens.folded, folded_start, folded_end, buf, elems_here),
+                };
                 let ids = &memo.ids;
                 // Most words have neither flag. An uncached entry holds no guard bits:
                 // the unit's own are computed.
@@ -650,6 +653,13 @@ impl Matcher {
             });
         }
         (whole, plain)
+    }
+
+    /// The memo entry of `folded[start..end]`, computed if it is new.
+    #[cold]
+    #[inline(never)]
+    fn memo_miss(&self, memo: &mut UnitMemo, folded: &str, start: usize, end: usize, buf: &mut String, elems_here: &mut Vec<(ElemId, bool)>) -> MemoEntry {
+        memo.entry(folded, start, end, |ids| self.memo_entry(&folded[start..end], buf, elems_here, ids))
     }
 
     /// Computes the memo entry of a folded unit and appends its lists to `ids` (see

@@ -39,20 +39,26 @@ impl<V: Copy + Default> StringMemo<V> {
     /// `text`), computed by `make` (which may append to `ids`) on a miss.
     #[inline]
     pub(crate) fn entry(&mut self, text: &str, start: usize, end: usize, make: impl FnOnce(&mut Vec<u32>) -> V) -> V {
-        // Short keys are compared as bytes: no `&str` slice (and its char-boundary
-        // checks) on the hot path.
-        let len = end - start;
-        if len <= SHORT_MAX {
-            let (lo, hi) = ShortTable::<V>::key(text.as_bytes(), start, end);
-            if let Some(v) = self.short.get(lo, hi, len) {
-                return v;
-            }
+        match self.get_short(text, start, end) {
+            Some(v) => v,
+            None => self.miss(text, start, end, make),
         }
-        self.miss(text, start, end, make)
     }
 
-    /// `entry` past the short table's hit: out of line, so that the hot path does not
-    /// set up `make`'s captures for every key (that cost a dozen instructions a word).
+    /// `entry`'s fast path: the value of a key of up to `SHORT_MAX` bytes that is in the
+    /// memo (`None` for other keys). Short keys are compared as bytes: no `&str` slice
+    /// (and its char-boundary checks) on the hot path.
+    #[inline]
+    pub(crate) fn get_short(&self, text: &str, start: usize, end: usize) -> Option<V> {
+        let len = end - start;
+        if len > SHORT_MAX {
+            return None;
+        }
+        let (lo, hi) = ShortTable::<V>::key(text.as_bytes(), start, end);
+        self.short.get(lo, hi, len)
+    }
+
+    /// `entry` past the short table's hit: out of line, as misses are rare.
     #[cold]
     #[inline(never)]
     fn miss(&mut self, text: &str, start: usize, end: usize, make: impl FnOnce(&mut Vec<u32>) -> V) -> V {
