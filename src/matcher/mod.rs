@@ -492,38 +492,45 @@ impl Matcher {
             }
             memo.claim(self.id);
             let bytes = text.as_bytes();
+            let folded = tokens.folded.as_str();
             let mut folded_start = 0;
             for (u, &folded_end) in tokens.units.iter().zip(&tokens.folded_ends) {
-                let folded_end = folded_end as usize;
+                let (start, end) = (folded_start, folded_end as usize);
+                folded_start = end;
                 // A miss is out of line: setting up its arguments for every unit cost a
                 // dozen instructions a word.
-                let entry = match memo.get_short(&tokens.folded, folded_start, folded_end) {
+                let entry = match memo.get_short(folded, start, end) {
                     Some(entry) => entry,
-                    None => self.memo_miss(memo, &tokens.folded, folded_start, folded_end, buf, elems_here),
+                    None => self.memo_miss(memo, folded, start, end, buf, elems_here),
                 };
+                // Most units have no flags and no case-sensitive forms (rare: `=NAV`;
+                // only units starting with one of their first bytes can have them).
+                let exact_byte = self.exact_first_bytes[bytes[u.start] as usize];
+                if entry.flags == 0 && !exact_byte {
+                    unit_lists.push(entry.lists());
+                    continue;
+                }
                 let ids = &memo.ids;
-                // Most words have neither flag. An uncached entry holds no guard bits:
-                // the unit's own are computed.
+                // An uncached entry holds no guard bits: the unit's own are computed.
                 if entry.flags != 0 {
-                    let unit_guard = if entry.flags & UNCACHED != 0 { self.regex_guard.unit_bits(&tokens.folded[folded_start..folded_end]) } else { entry.guard_bits(ids) };
+                    let unit_guard = if entry.flags & UNCACHED != 0 { self.regex_guard.unit_bits(&folded[start..end]) } else { entry.guard_bits(ids) };
                     if unit_guard != 0 {
                         guard_units.push((u.start, u.end, unit_guard));
                     }
                 }
-                // Case-sensitive forms (rare: `=NAV`) change which elements count.
-                let exact = self.exact_first_bytes[bytes[u.start] as usize] && {
+                // Case-sensitive forms change which elements count.
+                let exact = exact_byte && {
                     self.exact_elems(&text[u.start..u.end], exact_here);
                     !exact_here.is_empty()
                 };
-                if exact || entry.flags & UNCACHED != 0 {
-                    let folded = &tokens.folded[folded_start..folded_end];
+                let here = if exact || entry.flags & UNCACHED != 0 {
                     let exact_here: &[ElemId] = if exact { exact_here } else { &[] };
                     uncommon.push(unit_lists.len() as u32);
-                    unit_lists.push(self.unit_uncommon(exact_here, folded, entry, ids, buf, elems_here, lists, extra));
+                    self.unit_uncommon(exact_here, &folded[start..end], entry, ids, buf, elems_here, lists, extra)
                 } else {
-                    unit_lists.push(entry.lists());
-                }
-                folded_start = folded_end;
+                    entry.lists()
+                };
+                unit_lists.push(here);
             }
         }
 
