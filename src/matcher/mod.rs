@@ -92,6 +92,9 @@ pub struct Matcher {
     fuzzy: fuzzy::FuzzyIndex,
     /// token patterns: sorted element sets
     tokpats: Vec<Vec<ElemId>>,
+    /// token pattern -> the `elem_bit`s of its elements (most elements of a unit are
+    /// ruled out by them without a search)
+    tokpat_bits: Vec<u64>,
     rules: Vec<CRule>,
     /// element -> phrase rules whose first step contains it
     by_first_elem: Vec<Vec<u32>>,
@@ -173,6 +176,17 @@ impl UnitLists {
         let lo = self.lo as usize + self.elems as usize;
         &ids[lo..lo + self.rules as usize]
     }
+}
+
+/// What `Matcher::match_steps` walks: one struct, so that its recursion passes few
+/// arguments.
+#[derive(Clone, Copy)]
+struct Walk<'a> {
+    units: &'a [crate::text::Unit],
+    unit_lists: &'a [UnitLists],
+    ids: &'a [u32],
+    /// the sentence the phrase is in
+    sentence: u32,
 }
 
 /// Per-thread memo of what a folded unit matches through the case-insensitive paths
@@ -319,6 +333,7 @@ impl Matcher {
                 }
             }
         }
+        let tokpat_bits: Vec<u64> = tokpats.iter().map(|tp| tp.iter().fold(0, |bits, &e| bits | elem_bit(e))).collect();
         let next_word = rules
             .iter()
             .map(|r| {
@@ -328,7 +343,7 @@ impl Matcher {
                         CStep::Gap(n) => reach = reach.saturating_add(*n),
                         // Past `MAX_REACH` units, no filter (not seen in real lexicons).
                         CStep::Tok(_) if reach as usize > MAX_REACH => break,
-                        CStep::Tok(tp) => return (tokpats[*tp as usize].iter().fold(0, |bits, &e| bits | elem_bit(e)), reach),
+                        CStep::Tok(tp) => return (tokpat_bits[*tp as usize], reach),
                     }
                 }
                 (u64::MAX, 1)
@@ -350,6 +365,7 @@ impl Matcher {
             ac_info,
             fuzzy,
             tokpats,
+            tokpat_bits,
             rules,
             by_first_elem,
             next_word,
@@ -549,6 +565,7 @@ impl Matcher {
         // `ahead[k]` (k >= 1): the bits of units ui+1 ..= ui+k, for the unit ui at hand,
         // filled as far as needed; `ahead[0]` stays 0.
         let mut ahead = [0u64; 1 + MAX_REACH];
+        let mut walk = Walk { units, unit_lists, ids, sentence: 0 };
         for (ui, ul) in unit_lists.iter().enumerate() {
             let starts = ul.rules(ids);
             if starts.is_empty() {
@@ -577,7 +594,12 @@ impl Matcher {
                     }
                 }
                 let rule = &self.rules[ri as usize];
-                let end = if rule.steps.len() == 1 { Some(ui) } else { self.match_steps(&rule.steps[1..], ui + 1, units[ui].sentence, units, unit_lists, ids) };
+                let end = if rule.steps.len() == 1 {
+                    Some(ui)
+                } else {
+                    walk.sentence = sentence;
+                    self.match_steps(&walk, &rule.steps[1..], ui + 1)
+                };
                 if let Some(end_unit) = end {
                     let hit = RawHit { rule: ri, start: units[ui].start, end: units[end_unit].end, fuzzy: ul.fuzzy };
                     if rule.except {
@@ -603,29 +625,25 @@ impl Matcher {
         memo.ids.truncate(memo_ids);
     }
 
-    /// Matches `steps` from unit `at` on, within `sentence`; returns the last unit of the
-    /// match. Token steps in a row are checked in a loop; only a gap branches.
-    fn match_steps(&self, steps: &[CStep], mut at: usize, sentence: u32, units: &[crate::text::Unit], unit_lists: &[UnitLists], ids: &[u32]) -> Option<usize> {
+    /// Matches `steps` from unit `at` on, within `walk.sentence`; returns the last unit of
+    /// the match. Token steps in a row are checked in a loop; a gap tries each skip.
+    fn match_steps(&self, walk: &Walk, steps: &[CStep], mut at: usize) -> Option<usize> {
         for (i, step) in steps.iter().enumerate() {
             match *step {
                 CStep::Tok(tp) => {
-                    let u = units.get(at)?;
-                    if u.sentence != sentence {
-                        return None;
-                    }
-                    let tp = &self.tokpats[tp as usize];
-                    if !unit_lists[at].elems(ids).iter().any(|e| tp.binary_search(e).is_ok()) {
+                    if !self.tok_matches(walk, tp, at) {
                         return None;
                     }
                     at += 1;
                 }
                 CStep::Gap(n) => {
+                    let units = walk.units;
                     for skip in 0..=n as usize {
                         let next = at + skip;
-                        if skip > 0 && (next > units.len() || units[next - 1].sentence != sentence) {
+                        if skip > 0 && (next > units.len() || units[next - 1].sentence != walk.sentence) {
                             break;
                         }
-                        if let Some(end) = self.match_steps(&steps[i + 1..], next, sentence, units, unit_lists, ids) {
+                        if let Some(end) = self.match_after_gap(walk, &steps[i + 1..], next) {
                             return Some(end);
                         }
                     }
@@ -634,6 +652,35 @@ impl Matcher {
             }
         }
         Some(at.saturating_sub(1))
+    }
+
+    /// `match_steps` for the steps after a gap: their token steps inline, so that the
+    /// common phrase (`a ~2 b`) makes no call per skip; only a further gap recurses.
+    #[inline(always)]
+    fn match_after_gap(&self, walk: &Walk, steps: &[CStep], mut at: usize) -> Option<usize> {
+        for (i, step) in steps.iter().enumerate() {
+            match *step {
+                CStep::Tok(tp) => {
+                    if !self.tok_matches(walk, tp, at) {
+                        return None;
+                    }
+                    at += 1;
+                }
+                CStep::Gap(_) => return self.match_steps(walk, &steps[i..], at),
+            }
+        }
+        Some(at.saturating_sub(1))
+    }
+
+    /// Does unit `at` (in the sentence) have an element of token pattern `tp`?
+    #[inline(always)]
+    fn tok_matches(&self, walk: &Walk, tp: u32, at: usize) -> bool {
+        let Some(u) = walk.units.get(at) else { return false };
+        if u.sentence != walk.sentence {
+            return false;
+        }
+        let (bits, tp) = (self.tokpat_bits[tp as usize], &self.tokpats[tp as usize]);
+        walk.unit_lists[at].elems(walk.ids).iter().any(|&e| bits & elem_bit(e) != 0 && tp.binary_search(&e).is_ok())
     }
 
     /// The elements of a folded unit, appended to `out`: whole forms, then compound
@@ -945,6 +992,99 @@ mod tests {
             assert_eq!(hits.iter().filter(|h| h.0 == 300).map(|h| (h.1, h.2)).collect::<Vec<_>>(), vec![(8, 18)]);
             assert_eq!(hits.iter().filter(|h| h.0 == 301).map(|h| (h.1, h.2)).collect::<Vec<_>>(), vec![(20, 32)]);
             assert!(hits.iter().all(|h| !h.3));
+        }
+    }
+
+    /// Phrase steps for the proptest: a word of `VOCAB` or a gap.
+    #[derive(Clone, Debug)]
+    enum TestStep {
+        Word(usize),
+        Gap(u8),
+    }
+
+    /// Words no two of which are forms, compounds or typos of each other.
+    const VOCAB: [&str; 5] = ["kalo", "mepu", "tirs", "vosa", "bygd"];
+
+    /// The plain definition of a phrase match from unit `at`: each word step on the next
+    /// unit of the sentence, each gap skipping 0 to n units (fewest first); the last unit.
+    fn reference_end(steps: &[TestStep], at: usize, words: &[(usize, usize)], sentence: usize) -> Option<usize> {
+        match steps.split_first() {
+            None => Some(at - 1),
+            Some((TestStep::Word(w), rest)) => match words.get(at) {
+                Some(&(word, s)) if word == *w && s == sentence => reference_end(rest, at + 1, words, sentence),
+                _ => None,
+            },
+            Some((TestStep::Gap(n), rest)) => (0..=*n as usize)
+                .take_while(|&skip| skip == 0 || words.get(at + skip - 1).is_some_and(|w| w.1 == sentence))
+                .find_map(|skip| reference_end(rest, at + skip, words, sentence)),
+        }
+    }
+
+    fn test_step() -> impl proptest::strategy::Strategy<Value = TestStep> {
+        use proptest::prelude::*;
+        prop_oneof![3 => (0..VOCAB.len()).prop_map(TestStep::Word), 1 => (1u8..4).prop_map(TestStep::Gap)]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Phrase matching (token steps after a gap inline, the token pattern's element
+        /// bits before its search) finds exactly the plain definition's matches.
+        #[test]
+        fn phrases_match_as_defined(
+            rules in proptest::collection::vec((0..VOCAB.len(), proptest::collection::vec(test_step(), 0..5)), 1..6),
+            text in proptest::collection::vec((0..VOCAB.len(), proptest::bool::weighted(0.15)), 0..25),
+        ) {
+            // A pattern cannot end with a gap.
+            let mut rules = rules;
+            for (_, rest) in rules.iter_mut() {
+                while matches!(rest.last(), Some(TestStep::Gap(_))) {
+                    rest.pop();
+                }
+            }
+            let mut lexicon = String::new();
+            for (first, rest) in &rules {
+                lexicon.push_str("term ");
+                lexicon.push_str(VOCAB[*first]);
+                for step in rest {
+                    match step {
+                        TestStep::Word(w) => lexicon.push_str(&format!(" {}", VOCAB[*w])),
+                        TestStep::Gap(n) => lexicon.push_str(&format!(" ~{n}")),
+                    }
+                }
+                lexicon.push('\n');
+            }
+            let m = matcher(&lexicon);
+            // Words, a sentence break (". " and a capital) before some.
+            let (mut s, mut bounds, mut words, mut sentence) = (String::new(), Vec::new(), Vec::new(), 0);
+            for (i, &(w, stop)) in text.iter().enumerate() {
+                let word = VOCAB[w];
+                if i > 0 && stop {
+                    s.push_str(". ");
+                    sentence += 1;
+                    s.push_str(&word[..1].to_uppercase());
+                    s.push_str(&word[1..]);
+                } else {
+                    if i > 0 {
+                        s.push(' ');
+                    }
+                    s.push_str(word);
+                }
+                bounds.push((s.len() - word.len(), s.len()));
+                words.push((w, sentence));
+            }
+            let mut expected = Vec::new();
+            for (ri, (first, rest)) in rules.iter().enumerate() {
+                for (at, &(w, sentence)) in words.iter().enumerate() {
+                    if w != *first {
+                        continue;
+                    }
+                    if let Some(end) = reference_end(rest, at + 1, &words, sentence) {
+                        expected.push((ri as u32, bounds[at].0, bounds[end].1, false));
+                    }
+                }
+            }
+            expected.sort_unstable();
+            proptest::prop_assert_eq!(spans(&m, &s), expected, "{:?} in {:?}", lexicon, s);
         }
     }
 }
