@@ -567,10 +567,11 @@ impl Matcher {
         let mut ahead = [0u64; 1 + MAX_REACH];
         let mut walk = Walk { units, unit_lists, ids, sentence: 0 };
         for (ui, ul) in unit_lists.iter().enumerate() {
-            let starts = ul.rules(ids);
-            if starts.is_empty() {
+            // Tested before the slice is made: most units start no rule.
+            if ul.rules == 0 {
                 continue;
             }
+            let starts = ul.rules(ids);
             // Most phrase starts are common words ("for", "til", "vi") that no word
             // within reach continues: the elements of the next units (in the same
             // sentence), as bits, rule those out before the rule is even looked at.
