@@ -13,7 +13,6 @@ const MEMO_MAX: usize = 50_000;
 /// A per-thread memo: string -> a small value `V`, plus the lists of ids the values
 /// point into (`ids`), for the one compiled matcher that filled it. It holds only
 /// strings of the input and starts afresh past `MEMO_MAX` entries.
-#[derive(Default)]
 pub(crate) struct StringMemo<V> {
     short: ShortTable<V>,
     long: FxHashMap<Box<str>, V>,
@@ -21,6 +20,12 @@ pub(crate) struct StringMemo<V> {
     /// Id of the matcher the entries belong to (a thread may serve several; ids are
     /// never reused, unlike addresses).
     owner: u64,
+}
+
+impl<V: Copy + Default> Default for StringMemo<V> {
+    fn default() -> Self {
+        StringMemo { short: ShortTable::default(), long: FxHashMap::default(), ids: Vec::new(), owner: 0 }
+    }
 }
 
 impl<V: Copy + Default> StringMemo<V> {
@@ -101,10 +106,19 @@ const KEY_MASKS: [(u64, u64); SHORT_MAX + 1] = {
     masks
 };
 
-#[derive(Default)]
 pub(crate) struct ShortTable<V> {
+    /// Never empty (a power of two), so that a probe needs no check for it.
     slots: Vec<Slot<V>>,
     pub(crate) len: usize,
+}
+
+/// Slots of a new table.
+const INITIAL_SLOTS: usize = 4096;
+
+impl<V: Copy + Default> Default for ShortTable<V> {
+    fn default() -> Self {
+        ShortTable { slots: vec![Slot::default(); INITIAL_SLOTS], len: 0 }
+    }
 }
 
 /// 32 bytes for values of up to 12 bytes, aligned so that a probe touches one cache
@@ -163,9 +177,6 @@ impl<V: Copy + Default> ShortTable<V> {
     /// The value of the key, if known.
     #[inline]
     pub(crate) fn get(&self, lo: u64, hi: u64, len: usize) -> Option<V> {
-        if self.slots.is_empty() {
-            return None;
-        }
         let mask = self.slots.len() - 1;
         let mut i = self.slot_of(lo, hi, len);
         loop {
@@ -183,7 +194,7 @@ impl<V: Copy + Default> ShortTable<V> {
     /// Adds a key that is not in the table.
     pub(crate) fn insert(&mut self, lo: u64, hi: u64, len: usize, value: V) {
         if (self.len + 1) * 2 > self.slots.len() {
-            let size = (self.slots.len() * 2).max(4096);
+            let size = self.slots.len() * 2;
             let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
             self.len = 0;
             for s in old.into_iter().filter(|s| s.len != 0) {
