@@ -92,6 +92,9 @@ pub struct Matcher {
     fuzzy: fuzzy::FuzzyIndex,
     /// token patterns: sorted element sets
     tokpats: Vec<Vec<ElemId>>,
+    /// token pattern -> the `elem_bit`s of its elements (most elements of a unit are
+    /// ruled out by them without a search)
+    tokpat_bits: Vec<u64>,
     rules: Vec<CRule>,
     /// element -> phrase rules whose first step contains it
     by_first_elem: Vec<Vec<u32>>,
@@ -131,6 +134,8 @@ struct Scratch {
     unit_lists: Vec<UnitLists>,
     /// the lists of units the memo cannot give (`unit_uncommon`), for one text
     extra: Vec<u32>,
+    /// the units whose lists are in `extra`
+    uncommon: Vec<u32>,
     elems_here: Vec<(ElemId, bool)>,
     /// a unit's case-sensitive elements
     exact_here: Vec<ElemId>,
@@ -146,42 +151,42 @@ struct Scratch {
     guard_units: Vec<(usize, usize, u64)>,
 }
 
-/// Where a list of ids is: `lo..hi` of `UnitMemo::ids`, or of `Scratch::extra` when
-/// `lo` has `IN_EXTRA` set. Units point into the memo instead of copying their lists.
-#[derive(Clone, Copy, Default)]
-struct Span {
-    lo: usize,
-    hi: usize,
-}
-
-/// The top bit: `extra` holds far fewer ids than a `usize` counts.
-const IN_EXTRA: usize = 1 << (usize::BITS - 1);
-
-/// A unit's elements and the rules whose first step they match.
+/// A unit's elements and the rules whose first step they match: `elems` ids from `lo`
+/// in `UnitMemo::ids`, then `rules` ids. Units point into the memo instead of copying
+/// their lists; the lists the memo cannot give (`unit_uncommon`) are appended to it for
+/// the one text. Sixteen bytes: one is pushed for every unit.
 #[derive(Clone, Copy, Default)]
 struct UnitLists {
-    elems: Span,
-    rules: Span,
+    lo: u32,
+    elems: u32,
+    rules: u32,
     /// matched through the typo index
     fuzzy: bool,
 }
 
-/// The two places `Span`s point into.
-#[derive(Clone, Copy)]
-struct Arenas<'a> {
-    memo: &'a [u32],
-    extra: &'a [u32],
+impl UnitLists {
+    #[inline]
+    fn elems(self, ids: &[u32]) -> &[u32] {
+        let lo = self.lo as usize;
+        &ids[lo..lo + self.elems as usize]
+    }
+
+    #[inline]
+    fn rules(self, ids: &[u32]) -> &[u32] {
+        let lo = self.lo as usize + self.elems as usize;
+        &ids[lo..lo + self.rules as usize]
+    }
 }
 
-impl<'a> Arenas<'a> {
-    #[inline]
-    fn get(self, span: Span) -> &'a [u32] {
-        if span.lo & IN_EXTRA == 0 {
-            &self.memo[span.lo..span.hi]
-        } else {
-            &self.extra[span.lo & !IN_EXTRA..span.hi]
-        }
-    }
+/// What `Matcher::match_steps` walks: one struct, so that its recursion passes few
+/// arguments.
+#[derive(Clone, Copy)]
+struct Walk<'a> {
+    units: &'a [crate::text::Unit],
+    unit_lists: &'a [UnitLists],
+    ids: &'a [u32],
+    /// the sentence the phrase is in
+    sentence: u32,
 }
 
 /// Per-thread memo of what a folded unit matches through the case-insensitive paths
@@ -189,22 +194,20 @@ impl<'a> Arenas<'a> {
 /// looked up once per thread instead of running Aho-Corasick and the typo index again.
 type UnitMemo = StringMemo<MemoEntry>;
 
-/// What a folded unit matches through the case-insensitive paths, as ranges of
-/// `UnitMemo::ids` from `start`: its whole-form then compound elements (`plain`), its
-/// typo elements (`typos`; used only when nothing else matches), the rules whose first
-/// step those plain elements start (`rules`), the same for the typo elements
-/// (`typo_rules`), then, with `GUARD`, its `RegexGuard::unit_bits` as two words.
-/// Storing the rule starts saves walking `by_first_elem` per element for every word.
-/// Twelve bytes, so a table slot is 32 (`short_table`).
+/// What a folded unit matches through the case-insensitive paths, as `UnitMemo::ids`
+/// from `start`: its `elems` (whole forms then compound parts; or else, with `FUZZY`,
+/// its typos, which are looked up only when there are no others), the `rules` whose
+/// first step those elements start, then, with `GUARD`, its `RegexGuard::unit_bits` as
+/// two words. Storing the rule starts saves walking `by_first_elem` per element for
+/// every word. Twelve bytes, so a table slot is 32 (`short_table`).
 #[derive(Clone, Copy, Default)]
 struct MemoEntry {
     start: u32,
+    elems: u8,
+    /// how many of `elems` are whole forms
     whole: u8,
-    plain: u8,
-    typos: u8,
     flags: u8,
-    rules: u16,
-    typo_rules: u16,
+    rules: u32,
 }
 
 /// `MemoEntry::flags`: unit bits for the regex guard follow the lists.
@@ -212,35 +215,40 @@ const GUARD: u8 = 1;
 /// `MemoEntry::flags`: a list was too long for the entry; the unit is matched without
 /// the memo every time (not seen in real lexicons: it needs 256 elements for a word).
 const UNCACHED: u8 = 2;
+/// `MemoEntry::flags`: the elements are typos.
+const FUZZY: u8 = 4;
+
+/// Memo ids stay below this, so that a `u32` `UnitLists::lo` also reaches the lists
+/// appended for one text.
+const IDS_MAX: usize = 1 << 31;
 
 impl MemoEntry {
-    /// The unit's elements and rule starts: plain ones, or else the typo ones.
+    /// The unit's elements and rule starts.
     #[inline]
     fn lists(&self) -> UnitLists {
-        let start = self.start as usize;
-        let (plain, typos, rules) = (self.plain as usize, self.typos as usize, self.rules as usize);
-        if plain > 0 {
-            let rules_lo = start + plain + typos;
-            UnitLists { elems: Span { lo: start, hi: start + plain }, rules: Span { lo: rules_lo, hi: rules_lo + rules }, fuzzy: false }
-        } else {
-            let rules_lo = start + typos + rules;
-            UnitLists { elems: Span { lo: start, hi: start + typos }, rules: Span { lo: rules_lo, hi: rules_lo + self.typo_rules as usize }, fuzzy: true }
-        }
+        UnitLists { lo: self.start, elems: self.elems as u32, rules: self.rules, fuzzy: self.flags & FUZZY != 0 }
     }
 
+    /// Whole forms and compound parts.
     fn plain<'a>(&self, ids: &'a [u32]) -> &'a [ElemId] {
-        &ids[self.start as usize..][..self.plain as usize]
+        if self.flags & FUZZY != 0 {
+            return &[];
+        }
+        &ids[self.start as usize..][..self.elems as usize]
     }
 
     fn typos<'a>(&self, ids: &'a [u32]) -> &'a [ElemId] {
-        &ids[self.start as usize + self.plain as usize..][..self.typos as usize]
+        if self.flags & FUZZY == 0 {
+            return &[];
+        }
+        &ids[self.start as usize..][..self.elems as usize]
     }
 
     fn guard_bits(&self, ids: &[u32]) -> u64 {
         if self.flags & GUARD == 0 {
             return 0;
         }
-        let at = self.start as usize + self.plain as usize + self.typos as usize + self.rules as usize + self.typo_rules as usize;
+        let at = self.start as usize + self.elems as usize + self.rules as usize;
         ids[at] as u64 | (ids[at + 1] as u64) << 32
     }
 }
@@ -325,6 +333,7 @@ impl Matcher {
                 }
             }
         }
+        let tokpat_bits: Vec<u64> = tokpats.iter().map(|tp| tp.iter().fold(0, |bits, &e| bits | elem_bit(e))).collect();
         let next_word = rules
             .iter()
             .map(|r| {
@@ -334,7 +343,7 @@ impl Matcher {
                         CStep::Gap(n) => reach = reach.saturating_add(*n),
                         // Past `MAX_REACH` units, no filter (not seen in real lexicons).
                         CStep::Tok(_) if reach as usize > MAX_REACH => break,
-                        CStep::Tok(tp) => return (tokpats[*tp as usize].iter().fold(0, |bits, &e| bits | elem_bit(e)), reach),
+                        CStep::Tok(tp) => return (tokpat_bits[*tp as usize], reach),
                     }
                 }
                 (u64::MAX, 1)
@@ -356,6 +365,7 @@ impl Matcher {
             ac_info,
             fuzzy,
             tokpats,
+            tokpat_bits,
             rules,
             by_first_elem,
             next_word,
@@ -474,10 +484,11 @@ impl Matcher {
     }
 
     fn find_with(&self, text: &str, s: &mut Scratch, out: &mut RawMatches) {
-        let Scratch { tokens, buf, unit_lists, extra, elems_here, exact_here, lists, memo, run_regex, windows, guard_units } = s;
+        let Scratch { tokens, buf, unit_lists, extra, uncommon, elems_here, exact_here, lists, memo, run_regex, windows, guard_units } = s;
         guard_units.clear();
         unit_lists.clear();
         extra.clear();
+        uncommon.clear();
         // Units-only scan used; then the regex guard can work from the units.
         let mut units_only = false;
         if self.units_match_nothing {
@@ -497,47 +508,70 @@ impl Matcher {
             }
             memo.claim(self.id);
             let bytes = text.as_bytes();
+            let folded = tokens.folded.as_str();
             let mut folded_start = 0;
             for (u, &folded_end) in tokens.units.iter().zip(&tokens.folded_ends) {
-                let folded_end = folded_end as usize;
-                let entry = memo.entry(&tokens.folded, folded_start, folded_end, |ids| {
-                    self.memo_entry(&tokens.folded[folded_start..folded_end], buf, elems_here, ids)
-                });
+                let (start, end) = (folded_start, folded_end as usize);
+                folded_start = end;
+                // A miss is out of line: setting up its arguments for every unit cost a
+                // dozen instructions a word.
+                let entry = match memo.get_short(folded, start, end) {
+                    Some(entry) => entry,
+                    None => self.memo_miss(memo, folded, start, end, buf, elems_here),
+                };
+                // Most units have no flags and no case-sensitive forms (rare: `=NAV`;
+                // only units starting with one of their first bytes can have them).
+                let exact_byte = self.exact_first_bytes[bytes[u.start] as usize];
+                if entry.flags == 0 && !exact_byte {
+                    unit_lists.push(entry.lists());
+                    continue;
+                }
                 let ids = &memo.ids;
-                // Most words have neither flag. An uncached entry holds no guard bits:
-                // the unit's own are computed.
+                // An uncached entry holds no guard bits: the unit's own are computed.
                 if entry.flags != 0 {
-                    let unit_guard = if entry.flags & UNCACHED != 0 { self.regex_guard.unit_bits(&tokens.folded[folded_start..folded_end]) } else { entry.guard_bits(ids) };
+                    let unit_guard = if entry.flags & UNCACHED != 0 { self.regex_guard.unit_bits(&folded[start..end]) } else { entry.guard_bits(ids) };
                     if unit_guard != 0 {
                         guard_units.push((u.start, u.end, unit_guard));
                     }
                 }
-                // Case-sensitive forms (rare: `=NAV`) change which elements count.
-                let exact = self.exact_first_bytes[bytes[u.start] as usize] && {
+                // Case-sensitive forms change which elements count.
+                let exact = exact_byte && {
                     self.exact_elems(&text[u.start..u.end], exact_here);
                     !exact_here.is_empty()
                 };
-                if exact || entry.flags & UNCACHED != 0 {
-                    let folded = &tokens.folded[folded_start..folded_end];
+                let here = if exact || entry.flags & UNCACHED != 0 {
                     let exact_here: &[ElemId] = if exact { exact_here } else { &[] };
-                    unit_lists.push(self.unit_uncommon(exact_here, folded, entry, ids, buf, elems_here, lists, extra));
+                    uncommon.push(unit_lists.len() as u32);
+                    self.unit_uncommon(exact_here, &folded[start..end], entry, ids, buf, elems_here, lists, extra)
                 } else {
-                    unit_lists.push(entry.lists());
-                }
-                folded_start = folded_end;
+                    entry.lists()
+                };
+                unit_lists.push(here);
             }
         }
 
+        // The lists of the uncommon units go after the memo's for this text (and are
+        // dropped at the end), so that every unit's lists are in one slice.
+        let memo_ids = memo.ids.len();
+        if !uncommon.is_empty() {
+            assert!(memo_ids + extra.len() < IDS_MAX, "lists of one text beyond u32");
+            memo.ids.extend_from_slice(extra);
+            for &ui in uncommon.iter() {
+                unit_lists[ui as usize].lo += memo_ids as u32;
+            }
+        }
         let units = &tokens.units;
-        let arenas = Arenas { memo: &memo.ids, extra };
+        let ids = &memo.ids[..];
         // `ahead[k]` (k >= 1): the bits of units ui+1 ..= ui+k, for the unit ui at hand,
         // filled as far as needed; `ahead[0]` stays 0.
         let mut ahead = [0u64; 1 + MAX_REACH];
+        let mut walk = Walk { units, unit_lists, ids, sentence: 0 };
         for (ui, ul) in unit_lists.iter().enumerate() {
-            let starts = arenas.get(ul.rules);
-            if starts.is_empty() {
+            // Tested before the slice is made: most units start no rule.
+            if ul.rules == 0 {
                 continue;
             }
+            let starts = ul.rules(ids);
             // Most phrase starts are common words ("for", "til", "vi") that no word
             // within reach continues: the elements of the next units (in the same
             // sentence), as bits, rule those out before the rule is even looked at.
@@ -550,7 +584,7 @@ impl Matcher {
                     while filled < reach {
                         let k = ui + 1 + filled;
                         let here = match (units.get(k), unit_lists.get(k)) {
-                            (Some(u), Some(l)) if u.sentence == sentence => arenas.get(l.elems).iter().fold(0, |b, &e| b | elem_bit(e)),
+                            (Some(u), Some(l)) if u.sentence == sentence => l.elems(ids).iter().fold(0, |b, &e| b | elem_bit(e)),
                             _ => 0,
                         };
                         ahead[filled + 1] = ahead[filled] | here;
@@ -561,7 +595,12 @@ impl Matcher {
                     }
                 }
                 let rule = &self.rules[ri as usize];
-                let end = if rule.steps.len() == 1 { Some(ui) } else { self.match_steps(&rule.steps[1..], ui + 1, units[ui].sentence, units, unit_lists, arenas) };
+                let end = if rule.steps.len() == 1 {
+                    Some(ui)
+                } else {
+                    walk.sentence = sentence;
+                    self.match_steps(&walk, &rule.steps[1..], ui + 1)
+                };
                 if let Some(end_unit) = end {
                     let hit = RawHit { rule: ri, start: units[ui].start, end: units[end_unit].end, fuzzy: ul.fuzzy };
                     if rule.except {
@@ -584,31 +623,28 @@ impl Matcher {
             self.regex_guard.find_iter(i, re, text, units, windows, |start, end| to.push(RawHit { rule: *ri, start, end, fuzzy: false }));
         }
         self.glob.find(text, tokens, out);
+        memo.ids.truncate(memo_ids);
     }
 
-    /// Matches `steps` from unit `at` on, within `sentence`; returns the last unit of the
-    /// match. Token steps in a row are checked in a loop; only a gap branches.
-    fn match_steps(&self, steps: &[CStep], mut at: usize, sentence: u32, units: &[crate::text::Unit], unit_lists: &[UnitLists], arenas: Arenas) -> Option<usize> {
+    /// Matches `steps` from unit `at` on, within `walk.sentence`; returns the last unit of
+    /// the match. Token steps in a row are checked in a loop; a gap tries each skip.
+    fn match_steps(&self, walk: &Walk, steps: &[CStep], mut at: usize) -> Option<usize> {
         for (i, step) in steps.iter().enumerate() {
             match *step {
                 CStep::Tok(tp) => {
-                    let u = units.get(at)?;
-                    if u.sentence != sentence {
-                        return None;
-                    }
-                    let tp = &self.tokpats[tp as usize];
-                    if !arenas.get(unit_lists[at].elems).iter().any(|e| tp.binary_search(e).is_ok()) {
+                    if !self.tok_matches(walk, tp, at) {
                         return None;
                     }
                     at += 1;
                 }
                 CStep::Gap(n) => {
+                    let units = walk.units;
                     for skip in 0..=n as usize {
                         let next = at + skip;
-                        if skip > 0 && (next > units.len() || units[next - 1].sentence != sentence) {
+                        if skip > 0 && (next > units.len() || units[next - 1].sentence != walk.sentence) {
                             break;
                         }
-                        if let Some(end) = self.match_steps(&steps[i + 1..], next, sentence, units, unit_lists, arenas) {
+                        if let Some(end) = self.match_after_gap(walk, &steps[i + 1..], next) {
                             return Some(end);
                         }
                     }
@@ -617,6 +653,35 @@ impl Matcher {
             }
         }
         Some(at.saturating_sub(1))
+    }
+
+    /// `match_steps` for the steps after a gap: their token steps inline, so that the
+    /// common phrase (`a ~2 b`) makes no call per skip; only a further gap recurses.
+    #[inline(always)]
+    fn match_after_gap(&self, walk: &Walk, steps: &[CStep], mut at: usize) -> Option<usize> {
+        for (i, step) in steps.iter().enumerate() {
+            match *step {
+                CStep::Tok(tp) => {
+                    if !self.tok_matches(walk, tp, at) {
+                        return None;
+                    }
+                    at += 1;
+                }
+                CStep::Gap(_) => return self.match_steps(walk, &steps[i..], at),
+            }
+        }
+        Some(at.saturating_sub(1))
+    }
+
+    /// Does unit `at` (in the sentence) have an element of token pattern `tp`?
+    #[inline(always)]
+    fn tok_matches(&self, walk: &Walk, tp: u32, at: usize) -> bool {
+        let Some(u) = walk.units.get(at) else { return false };
+        if u.sentence != walk.sentence {
+            return false;
+        }
+        let (bits, tp) = (self.tokpat_bits[tp as usize], &self.tokpats[tp as usize]);
+        walk.unit_lists[at].elems(walk.ids).iter().any(|&e| bits & elem_bit(e) != 0 && tp.binary_search(&e).is_ok())
     }
 
     /// The elements of a folded unit, appended to `out`: whole forms, then compound
@@ -645,33 +710,34 @@ impl Matcher {
         (whole, plain)
     }
 
+    /// The memo entry of `folded[start..end]`, computed if it is new.
+    #[cold]
+    #[inline(never)]
+    fn memo_miss(&self, memo: &mut UnitMemo, folded: &str, start: usize, end: usize, buf: &mut String, elems_here: &mut Vec<(ElemId, bool)>) -> MemoEntry {
+        memo.entry(folded, start, end, |ids| self.memo_entry(&folded[start..end], buf, elems_here, ids))
+    }
+
     /// Computes the memo entry of a folded unit and appends its lists to `ids` (see
     /// `MemoEntry`).
     fn memo_entry(&self, folded: &str, buf: &mut String, scratch: &mut Vec<(ElemId, bool)>, ids: &mut Vec<u32>) -> MemoEntry {
         scratch.clear();
         let (whole, plain) = self.folded_elems(folded, buf, scratch);
-        let typos = scratch.len() - plain;
+        // Typos are looked up only without plain elements: the list is one or the other.
+        let fuzzy = plain == 0 && !scratch.is_empty();
         let start = ids.len();
         ids.extend(scratch.iter().map(|x| x.0));
         let rules_from = ids.len();
-        for &(e, _) in &scratch[..plain] {
+        for &(e, _) in scratch.iter() {
             ids.extend_from_slice(&self.by_first_elem[e as usize]);
         }
         sort_dedup_tail(ids, rules_from);
-        let typo_rules_from = ids.len();
-        for &(e, _) in &scratch[plain..] {
-            ids.extend_from_slice(&self.by_first_elem[e as usize]);
-        }
-        sort_dedup_tail(ids, typo_rules_from);
-        let rules = typo_rules_from - rules_from;
-        let typo_rules = ids.len() - typo_rules_from;
-        let (Ok(whole), Ok(plain), Ok(typos), Ok(rules), Ok(typo_rules), Ok(start)) =
-            (u8::try_from(whole), u8::try_from(plain), u8::try_from(typos), u16::try_from(rules), u16::try_from(typo_rules), u32::try_from(start))
-        else {
+        let rules = ids.len() - rules_from;
+        let (Ok(elems), Ok(whole), true) = (u8::try_from(scratch.len()), u8::try_from(whole), ids.len() + 2 < IDS_MAX) else {
             ids.truncate(start);
             return MemoEntry { flags: UNCACHED, ..MemoEntry::default() };
         };
-        let mut entry = MemoEntry { start, whole, plain, typos, flags: 0, rules, typo_rules };
+        let flags = if fuzzy { FUZZY } else { 0 };
+        let mut entry = MemoEntry { start: start as u32, elems, whole, flags, rules: rules as u32 };
         let guard = self.regex_guard.unit_bits(folded);
         if guard != 0 {
             ids.extend([guard as u32, (guard >> 32) as u32]);
@@ -705,7 +771,7 @@ impl Matcher {
         } else {
             lists.extend_from_slice(entry.plain(ids));
             lists.extend_from_slice(entry.typos(ids));
-            (entry.whole as usize, entry.plain as usize)
+            (entry.whole as usize, entry.plain(ids).len())
         };
         elems_here.extend(lists[..whole].iter().map(|&e| (e, false)));
         for &e in exact.iter().chain(&lists[whole..plain]) {
@@ -724,8 +790,8 @@ impl Matcher {
             extra.extend_from_slice(&self.by_first_elem[e as usize]);
         }
         sort_dedup_tail(extra, rules_lo);
-        let span = |lo: usize, hi: usize| Span { lo: lo | IN_EXTRA, hi };
-        UnitLists { elems: span(elems_lo, rules_lo), rules: span(rules_lo, extra.len()), fuzzy }
+        // `lo` counts from the start of `extra` until `find_with` appends it to the memo.
+        UnitLists { lo: elems_lo as u32, elems: (rules_lo - elems_lo) as u32, rules: (extra.len() - rules_lo) as u32, fuzzy }
     }
 
     /// The case-sensitive elements (`=NAV`) of a unit, each once, into `out`. Only
@@ -927,6 +993,99 @@ mod tests {
             assert_eq!(hits.iter().filter(|h| h.0 == 300).map(|h| (h.1, h.2)).collect::<Vec<_>>(), vec![(8, 18)]);
             assert_eq!(hits.iter().filter(|h| h.0 == 301).map(|h| (h.1, h.2)).collect::<Vec<_>>(), vec![(20, 32)]);
             assert!(hits.iter().all(|h| !h.3));
+        }
+    }
+
+    /// Phrase steps for the proptest: a word of `VOCAB` or a gap.
+    #[derive(Clone, Debug)]
+    enum TestStep {
+        Word(usize),
+        Gap(u8),
+    }
+
+    /// Words no two of which are forms, compounds or typos of each other.
+    const VOCAB: [&str; 5] = ["kalo", "mepu", "tirs", "vosa", "bygd"];
+
+    /// The plain definition of a phrase match from unit `at`: each word step on the next
+    /// unit of the sentence, each gap skipping 0 to n units (fewest first); the last unit.
+    fn reference_end(steps: &[TestStep], at: usize, words: &[(usize, usize)], sentence: usize) -> Option<usize> {
+        match steps.split_first() {
+            None => Some(at - 1),
+            Some((TestStep::Word(w), rest)) => match words.get(at) {
+                Some(&(word, s)) if word == *w && s == sentence => reference_end(rest, at + 1, words, sentence),
+                _ => None,
+            },
+            Some((TestStep::Gap(n), rest)) => (0..=*n as usize)
+                .take_while(|&skip| skip == 0 || words.get(at + skip - 1).is_some_and(|w| w.1 == sentence))
+                .find_map(|skip| reference_end(rest, at + skip, words, sentence)),
+        }
+    }
+
+    fn test_step() -> impl proptest::strategy::Strategy<Value = TestStep> {
+        use proptest::prelude::*;
+        prop_oneof![3 => (0..VOCAB.len()).prop_map(TestStep::Word), 1 => (1u8..4).prop_map(TestStep::Gap)]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Phrase matching (token steps after a gap inline, the token pattern's element
+        /// bits before its search) finds exactly the plain definition's matches.
+        #[test]
+        fn phrases_match_as_defined(
+            rules in proptest::collection::vec((0..VOCAB.len(), proptest::collection::vec(test_step(), 0..5)), 1..6),
+            text in proptest::collection::vec((0..VOCAB.len(), proptest::bool::weighted(0.15)), 0..25),
+        ) {
+            // A pattern cannot end with a gap.
+            let mut rules = rules;
+            for (_, rest) in rules.iter_mut() {
+                while matches!(rest.last(), Some(TestStep::Gap(_))) {
+                    rest.pop();
+                }
+            }
+            let mut lexicon = String::new();
+            for (first, rest) in &rules {
+                lexicon.push_str("term ");
+                lexicon.push_str(VOCAB[*first]);
+                for step in rest {
+                    match step {
+                        TestStep::Word(w) => lexicon.push_str(&format!(" {}", VOCAB[*w])),
+                        TestStep::Gap(n) => lexicon.push_str(&format!(" ~{n}")),
+                    }
+                }
+                lexicon.push('\n');
+            }
+            let m = matcher(&lexicon);
+            // Words, a sentence break (". " and a capital) before some.
+            let (mut s, mut bounds, mut words, mut sentence) = (String::new(), Vec::new(), Vec::new(), 0);
+            for (i, &(w, stop)) in text.iter().enumerate() {
+                let word = VOCAB[w];
+                if i > 0 && stop {
+                    s.push_str(". ");
+                    sentence += 1;
+                    s.push_str(&word[..1].to_uppercase());
+                    s.push_str(&word[1..]);
+                } else {
+                    if i > 0 {
+                        s.push(' ');
+                    }
+                    s.push_str(word);
+                }
+                bounds.push((s.len() - word.len(), s.len()));
+                words.push((w, sentence));
+            }
+            let mut expected = Vec::new();
+            for (ri, (first, rest)) in rules.iter().enumerate() {
+                for (at, &(w, sentence)) in words.iter().enumerate() {
+                    if w != *first {
+                        continue;
+                    }
+                    if let Some(end) = reference_end(rest, at + 1, &words, sentence) {
+                        expected.push((ri as u32, bounds[at].0, bounds[end].1, false));
+                    }
+                }
+            }
+            expected.sort_unstable();
+            proptest::prop_assert_eq!(spans(&m, &s), expected, "{:?} in {:?}", lexicon, s);
         }
     }
 }

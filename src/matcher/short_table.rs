@@ -13,7 +13,6 @@ const MEMO_MAX: usize = 50_000;
 /// A per-thread memo: string -> a small value `V`, plus the lists of ids the values
 /// point into (`ids`), for the one compiled matcher that filled it. It holds only
 /// strings of the input and starts afresh past `MEMO_MAX` entries.
-#[derive(Default)]
 pub(crate) struct StringMemo<V> {
     short: ShortTable<V>,
     long: FxHashMap<Box<str>, V>,
@@ -21,6 +20,12 @@ pub(crate) struct StringMemo<V> {
     /// Id of the matcher the entries belong to (a thread may serve several; ids are
     /// never reused, unlike addresses).
     owner: u64,
+}
+
+impl<V: Copy + Default> Default for StringMemo<V> {
+    fn default() -> Self {
+        StringMemo { short: ShortTable::default(), long: FxHashMap::default(), ids: Vec::new(), owner: 0 }
+    }
 }
 
 impl<V: Copy + Default> StringMemo<V> {
@@ -39,14 +44,32 @@ impl<V: Copy + Default> StringMemo<V> {
     /// `text`), computed by `make` (which may append to `ids`) on a miss.
     #[inline]
     pub(crate) fn entry(&mut self, text: &str, start: usize, end: usize, make: impl FnOnce(&mut Vec<u32>) -> V) -> V {
-        // Short keys are compared as bytes: no `&str` slice (and its char-boundary
-        // checks) on the hot path.
+        match self.get_short(text, start, end) {
+            Some(v) => v,
+            None => self.miss(text, start, end, make),
+        }
+    }
+
+    /// `entry`'s fast path: the value of a key of up to `SHORT_MAX` bytes that is in the
+    /// memo (`None` for other keys). Short keys are compared as bytes: no `&str` slice
+    /// (and its char-boundary checks) on the hot path.
+    #[inline]
+    pub(crate) fn get_short(&self, text: &str, start: usize, end: usize) -> Option<V> {
+        let len = end - start;
+        if len > SHORT_MAX {
+            return None;
+        }
+        let (lo, hi) = ShortTable::<V>::key(text.as_bytes(), start, end);
+        self.short.get(lo, hi, len)
+    }
+
+    /// `entry` past the short table's hit: out of line, as misses are rare.
+    #[cold]
+    #[inline(never)]
+    fn miss(&mut self, text: &str, start: usize, end: usize, make: impl FnOnce(&mut Vec<u32>) -> V) -> V {
         let len = end - start;
         if len <= SHORT_MAX {
             let (lo, hi) = ShortTable::<V>::key(text.as_bytes(), start, end);
-            if let Some(v) = self.short.get(lo, hi, len) {
-                return v;
-            }
             let v = make(&mut self.ids);
             self.short.insert(lo, hi, len, v);
             return v;
@@ -83,10 +106,19 @@ const KEY_MASKS: [(u64, u64); SHORT_MAX + 1] = {
     masks
 };
 
-#[derive(Default)]
 pub(crate) struct ShortTable<V> {
+    /// Never empty (a power of two), so that a probe needs no check for it.
     slots: Vec<Slot<V>>,
     pub(crate) len: usize,
+}
+
+/// Slots of a new table.
+const INITIAL_SLOTS: usize = 4096;
+
+impl<V: Copy + Default> Default for ShortTable<V> {
+    fn default() -> Self {
+        ShortTable { slots: vec![Slot::default(); INITIAL_SLOTS], len: 0 }
+    }
 }
 
 /// 32 bytes for values of up to 12 bytes, aligned so that a probe touches one cache
@@ -116,6 +148,14 @@ impl<V: Copy + Default> ShortTable<V> {
         let len = end - start;
         let word = match bytes.get(start..start + SHORT_MAX) {
             Some(b) => u128::from_le_bytes(b.try_into().expect("16 bytes")),
+            // Near the end of the buffer: its last 16 bytes, shifted down to `start`
+            // (a byte copy through memory cost a `memcpy` call for every last word).
+            None if bytes.len() >= SHORT_MAX => {
+                let from = bytes.len() - SHORT_MAX;
+                let tail = u128::from_le_bytes(bytes[from..].try_into().expect("16 bytes"));
+                // `start > from` here, so the shift is less than 128 bits.
+                tail >> (8 * (start - from))
+            }
             None => {
                 let mut buf = [0u8; SHORT_MAX];
                 buf[..len].copy_from_slice(&bytes[start..end]);
@@ -137,9 +177,6 @@ impl<V: Copy + Default> ShortTable<V> {
     /// The value of the key, if known.
     #[inline]
     pub(crate) fn get(&self, lo: u64, hi: u64, len: usize) -> Option<V> {
-        if self.slots.is_empty() {
-            return None;
-        }
         let mask = self.slots.len() - 1;
         let mut i = self.slot_of(lo, hi, len);
         loop {
@@ -157,7 +194,7 @@ impl<V: Copy + Default> ShortTable<V> {
     /// Adds a key that is not in the table.
     pub(crate) fn insert(&mut self, lo: u64, hi: u64, len: usize, value: V) {
         if (self.len + 1) * 2 > self.slots.len() {
-            let size = (self.slots.len() * 2).max(4096);
+            let size = self.slots.len() * 2;
             let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
             self.len = 0;
             for s in old.into_iter().filter(|s| s.len != 0) {
