@@ -451,8 +451,13 @@ pub(crate) fn scan_units(text: &str, cats: &mut Vec<CharCat>, folded: &mut Strin
     if !fast {
         out.clear();
     }
-    // Only folded ASCII bytes and whole folded characters were appended.
-    *folded = String::from_utf8(out).expect("folded units are UTF-8");
+    debug_assert!(std::str::from_utf8(&out).is_ok());
+    // SAFETY: `out` held a `String`, and the scan appended only the folded ASCII bytes of
+    // runs (`ascii_alnum_prefix`: letters and digits with bit 0x20 set) and whole folded
+    // characters (`C3_FOLD`, `fold_char_at`), each at the end `o` of what it kept (bytes
+    // written past `o` are overwritten or truncated). The tests compare these bytes with
+    // `fold_into`'s on random text. Checking them cost 2.5 M Ir on 20k answers.
+    *folded = unsafe { String::from_utf8_unchecked(out) };
     fast
 }
 
