@@ -122,20 +122,30 @@ pub fn tokenize_without_units(text: &str, out: &mut Tokens) {
 /// they are in the same sentence there (the numbers may differ).
 pub fn tokenize_units(text: &str, out: &mut Tokens) -> bool {
     clear(out);
-    // One SIMD pass for `@`, `:` and `w` measured no slower than checking in the scan.
-    if memchr_any(text.as_bytes()) {
-        return false;
-    }
     let Tokens { units, cats, folded, folded_ends, .. } = out;
     // Every unit is a token of its own here (`units` starts empty). A unit and the byte
-    // after it take at least two bytes: room for all units, so no push grows the vectors.
+    // after it take at least two bytes: room for all units, written in place (a `push`
+    // per unit cost a capacity check and reloads of the vectors' fields).
     let most = text.len() / 2 + 1;
     units.reserve(most);
     folded_ends.reserve(most);
-    segment::scan_units(text, cats, folded, |start, end, sentence, folded_end| {
-        units.push(Unit { start, end, sentence, token: units.len() as u32 });
-        folded_ends.push(folded_end as u32);
-    })
+    let (unit_room, end_room) = (&mut units.spare_capacity_mut()[..most], &mut folded_ends.spare_capacity_mut()[..most]);
+    let mut n = 0;
+    let fast = segment::scan_units(text, cats, folded, |start, end, sentence, folded_end| {
+        unit_room[n].write(Unit { start, end, sentence, token: n as u32 });
+        end_room[n].write(folded_end as u32);
+        n += 1;
+    });
+    // SAFETY: both vectors were empty, and the first `n` elements of their spare capacity
+    // were written above (indexing panics before anything past `most` could be).
+    unsafe {
+        units.set_len(n);
+        folded_ends.set_len(n);
+    }
+    // The scan declines at `@` and `://`; `www` (any case) is in a unit, so it leaves a `w`
+    // in the folded units, which are all lower case and rarely hold one. Only then is the
+    // text searched (a pass over every text for `@`, `:`, `w` and `W` cost more).
+    fast && !(memchr::memchr(b'w', folded.as_bytes()).is_some() && memchr_any(text.as_bytes()))
 }
 
 /// Only the tokens of `text` (no units, no sentence list, and every token's `sentence`
@@ -673,6 +683,39 @@ mod tests {
         fn units_only_agree_on_ascii_runs_at_every_alignment(text in ascii_runs_alphabet()) {
             let expected = !text.contains('_') && !memchr_any(text.as_bytes());
             proptest::prop_assert_eq!(units_agree(&text), expected, "{:?}", text);
+        }
+    }
+
+    /// Every Latin-1 letter (folded by table), marks and spaces, in
+    /// and between units, before and after terminators (the sentence check looks back to
+    /// the previous unit's last character, which may be one of them).
+    fn latin1_alphabet() -> impl Strategy<Value = String> {
+        // `×` and `÷` are outside the fast alphabet (the scan declines them).
+        let latin1 = ('\u{C0}'..='\u{FF}').filter(|c| !matches!(c, '×' | '÷'));
+        let mut pieces: Vec<String> = latin1.chain(['\u{A0}', '«', '»', '§']).map(String::from).collect();
+        pieces.extend(["bolig", "NAV", "a", "7", " ", " ", ". ", "! ", "? ", ".", "\n", "» ", "’", "-"].map(String::from));
+        proptest::collection::vec(proptest::sample::select(pieces), 0..24).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn units_only_agree_on_latin1_text(text in latin1_alphabet()) {
+            proptest::prop_assert!(units_agree(&text), "{:?} should take the units-only path", text);
+        }
+    }
+
+    /// The scan declines at `@` and `://` itself and leaves `www` to `tokenize_units`, in
+    /// any case and wherever it stands in a unit.
+    #[test]
+    fn units_only_decline_at_urls_and_email_addresses() {
+        for t in ["a@b", "@", "x://", "nav.no://x", "www", "WwW", "awwwb", "blå wwW.nav.no", "ÆwwWø", "12345678www", "1234567 Www"] {
+            assert!(memchr_any(t.as_bytes()), "{t:?}");
+            assert!(!units_agree(t), "{t:?}");
+        }
+        for t in ["w", "ww w", "kl: 10", "a:/b", "wow ww", "Wæw"] {
+            assert!(!memchr_any(t.as_bytes()), "{t:?}");
+            assert!(units_agree(t), "{t:?}");
         }
     }
 
