@@ -385,31 +385,20 @@ impl AnswerReader {
             out.text_names = self.text_columns.iter().map(|&c| self.columns[c].clone()).collect();
             out.question_column = self.question_column;
         }
-        let mut bytes = 0;
-        while out.at.len() < max_answers && bytes < max_bytes && !self.done {
-            if self.next_row < self.chunk.rows() {
-                let taken = self.take_rows(out.chunks.len() as u32, &mut out.at);
-                bytes += self.chunk.text_bytes();
-                out.chunks.push(std::mem::take(&mut self.chunk));
-                self.next_row = 0;
-                self.next_text = 0;
-                if let Err(e) = taken {
-                    self.done = true;
-                    return self.fail(out.at.len(), e);
-                }
-                continue;
-            }
-            if let Some(e) = self.failed.take() {
-                self.done = true;
-                return Err(e);
-            }
-            match self.fetch() {
-                Ok(true) => {}
-                Ok(false) => self.done = true,
-                Err(e) => return self.fail(out.at.len(), e),
-            }
-        }
-        Ok(out.at.len())
+        let mut bytes = 0usize;
+        self.pump(
+            &mut (out, &mut bytes),
+            |(out, bytes)| out.at.len() < max_answers && **bytes < max_bytes,
+            |r, (out, bytes)| {
+                let taken = r.take_rows(out.chunks.len() as u32, &mut out.at);
+                **bytes += r.chunk.text_bytes();
+                out.chunks.push(std::mem::take(&mut r.chunk));
+                r.next_row = 0;
+                r.next_text = 0;
+                taken
+            },
+            |(out, _)| out.at.len(),
+        )
     }
 
     /// The rest of the current chunk as answers of chunk number `chunk` (rows are
@@ -459,12 +448,25 @@ impl AnswerReader {
     }
 
     fn next_into(&mut self, max: usize, out: &mut impl AnswerOut) -> Result<usize, InputError> {
-        let mut got = 0;
-        while got < max && !self.done {
+        self.pump(&mut (out, 0usize), |&(_, got)| got < max, |r, (out, got)| r.take_answers(max - *got, *out, got), |&(_, got)| got)
+    }
+
+    /// What both ways of handing out answers do: while `wants` more, `take` answers from
+    /// the current chunk, fetch the next chunk when it is used up, and hand out a read
+    /// error once the answers before it are taken. `count`: answers handed out so far
+    /// in this call.
+    fn pump<S>(
+        &mut self,
+        s: &mut S,
+        wants: impl Fn(&S) -> bool,
+        take: impl Fn(&mut Self, &mut S) -> Result<(), InputError>,
+        count: impl Fn(&S) -> usize,
+    ) -> Result<usize, InputError> {
+        while wants(s) && !self.done {
             if self.next_row < self.chunk.rows() {
-                if let Err(e) = self.take_answers(max - got, out, &mut got) {
+                if let Err(e) = take(self, s) {
                     self.done = true;
-                    return self.fail(got, e);
+                    return self.fail(count(s), e);
                 }
                 continue;
             }
@@ -475,10 +477,10 @@ impl AnswerReader {
             match self.fetch() {
                 Ok(true) => {}
                 Ok(false) => self.done = true,
-                Err(e) => return self.fail(got, e),
+                Err(e) => return self.fail(count(s), e),
             }
         }
-        Ok(got)
+        Ok(count(s))
     }
 
     /// Hands out `e` now if nothing was handed out in this call, else next time.

@@ -627,8 +627,17 @@ impl Matcher {
     }
 
     /// Matches `steps` from unit `at` on, within `walk.sentence`; returns the last unit of
-    /// the match. Token steps in a row are checked in a loop; a gap tries each skip.
-    fn match_steps(&self, walk: &Walk, steps: &[CStep], mut at: usize) -> Option<usize> {
+    /// the match. Token steps in a row are checked in a loop; a gap and what follows it
+    /// go to `match_gap`.
+    fn match_steps(&self, walk: &Walk, steps: &[CStep], at: usize) -> Option<usize> {
+        self.match_tokens(walk, steps, at)
+    }
+
+    /// `match_steps`'s token loop, inlined where it is called (also after each skip of a
+    /// gap, so that the common phrase `a ~2 b` makes no call per skip); only a further gap
+    /// recurses.
+    #[inline(always)]
+    fn match_tokens(&self, walk: &Walk, steps: &[CStep], mut at: usize) -> Option<usize> {
         for (i, step) in steps.iter().enumerate() {
             match *step {
                 CStep::Tok(tp) => {
@@ -637,40 +646,25 @@ impl Matcher {
                     }
                     at += 1;
                 }
-                CStep::Gap(n) => {
-                    let units = walk.units;
-                    for skip in 0..=n as usize {
-                        let next = at + skip;
-                        if skip > 0 && (next > units.len() || units[next - 1].sentence != walk.sentence) {
-                            break;
-                        }
-                        if let Some(end) = self.match_after_gap(walk, &steps[i + 1..], next) {
-                            return Some(end);
-                        }
-                    }
-                    return None;
-                }
+                CStep::Gap(n) => return self.match_gap(walk, n, &steps[i + 1..], at),
             }
         }
         Some(at.saturating_sub(1))
     }
 
-    /// `match_steps` for the steps after a gap: their token steps inline, so that the
-    /// common phrase (`a ~2 b`) makes no call per skip; only a further gap recurses.
-    #[inline(always)]
-    fn match_after_gap(&self, walk: &Walk, steps: &[CStep], mut at: usize) -> Option<usize> {
-        for (i, step) in steps.iter().enumerate() {
-            match *step {
-                CStep::Tok(tp) => {
-                    if !self.tok_matches(walk, tp, at) {
-                        return None;
-                    }
-                    at += 1;
-                }
-                CStep::Gap(_) => return self.match_steps(walk, &steps[i..], at),
+    /// A gap of up to `n` units at `at`, then `rest`: each skip in turn, within the sentence.
+    fn match_gap(&self, walk: &Walk, n: u8, rest: &[CStep], at: usize) -> Option<usize> {
+        let units = walk.units;
+        for skip in 0..=n as usize {
+            let next = at + skip;
+            if skip > 0 && (next > units.len() || units[next - 1].sentence != walk.sentence) {
+                break;
+            }
+            if let Some(end) = self.match_tokens(walk, rest, next) {
+                return Some(end);
             }
         }
-        Some(at.saturating_sub(1))
+        None
     }
 
     /// Does unit `at` (in the sentence) have an element of token pattern `tp`?
