@@ -548,7 +548,8 @@ impl AnswerReader {
             Feed::Thread(rx, used) => match rx.recv() {
                 Ok(Msg::Chunk(c)) => {
                     let old = std::mem::replace(&mut self.chunk, c);
-                    // (None when `next_rows` moved it out; it comes back from there.)
+                    // A chunk `next_rows` moved out left an empty one here (the chunk
+                    // itself comes back through `give_back`).
                     if (1..=REUSE_MAX_BYTES).contains(&old.text_capacity()) {
                         // Full or gone (the thread ended): the chunk is just freed.
                         let _ = used.try_send(old);
@@ -607,8 +608,8 @@ fn fill_chunk(rows: &mut dyn RowSource, chunk: &mut RowChunk) -> Result<bool, In
 fn spawn(mut rows: Box<dyn RowSource>) -> Feed {
     let (tx, rx) = sync_channel(QUEUE_CHUNKS);
     // Chunks in use: QUEUE_CHUNKS queued, one being filled, one being read
-    // from, more than that are never in flight, except the chunks that
-    // batches of `RowAnswers` hold.
+    // from, one just sent, and those that batches of `RowAnswers` hold; more
+    // than that are never in flight.
     let (used_tx, used) = sync_channel::<RowChunk>(QUEUE_CHUNKS + 2 + SPARE_CHUNKS);
     let work = move || loop {
         let mut chunk = used.try_recv().unwrap_or_default();
@@ -820,10 +821,6 @@ impl RowAnswers {
     pub fn line(&self, i: usize) -> u64 {
         let (chunk, row) = self.row(i);
         chunk.line(row)
-    }
-    /// Bytes of row text held (all columns of the rows).
-    pub fn text_bytes(&self) -> usize {
-        self.chunks.iter().map(RowChunk::text_bytes).sum()
     }
 }
 

@@ -627,17 +627,11 @@ impl Matcher {
     }
 
     /// Matches `steps` from unit `at` on, within `walk.sentence`; returns the last unit of
-    /// the match. Token steps in a row are checked in a loop; a gap and what follows it
-    /// go to `match_gap`.
-    fn match_steps(&self, walk: &Walk, steps: &[CStep], at: usize) -> Option<usize> {
-        self.match_tokens(walk, steps, at)
-    }
-
-    /// `match_steps`'s token loop, inlined where it is called (also after each skip of a
-    /// gap, so that the common phrase `a ~2 b` makes no call per skip); only a further gap
-    /// recurses.
+    /// the match. Token steps in a row are checked in this loop, inlined where it is
+    /// called (also after each skip of a gap, so that the common phrase `a ~2 b` makes no
+    /// call per skip); a gap and what follows it go to `match_gap`.
     #[inline(always)]
-    fn match_tokens(&self, walk: &Walk, steps: &[CStep], mut at: usize) -> Option<usize> {
+    fn match_steps(&self, walk: &Walk, steps: &[CStep], mut at: usize) -> Option<usize> {
         for (i, step) in steps.iter().enumerate() {
             match *step {
                 CStep::Tok(tp) => {
@@ -660,7 +654,7 @@ impl Matcher {
             if skip > 0 && (next > units.len() || units[next - 1].sentence != walk.sentence) {
                 break;
             }
-            if let Some(end) = self.match_tokens(walk, rest, next) {
+            if let Some(end) = self.match_steps(walk, rest, next) {
                 return Some(end);
             }
         }
@@ -704,11 +698,12 @@ impl Matcher {
         (whole, plain)
     }
 
-    /// The memo entry of `folded[start..end]`, computed if it is new.
+    /// The memo entry of `folded[start..end]` after `get_short` found none: from the
+    /// long keys' map, or computed and stored.
     #[cold]
     #[inline(never)]
     fn memo_miss(&self, memo: &mut UnitMemo, folded: &str, start: usize, end: usize, buf: &mut String, elems_here: &mut Vec<(ElemId, bool)>) -> MemoEntry {
-        memo.entry(folded, start, end, |ids| self.memo_entry(&folded[start..end], buf, elems_here, ids))
+        memo.miss(folded, start, end, |ids| self.memo_entry(&folded[start..end], buf, elems_here, ids))
     }
 
     /// Computes the memo entry of a folded unit and appends its lists to `ids` (see

@@ -63,10 +63,11 @@ impl<V: Copy + Default> StringMemo<V> {
         self.short.get(lo, hi, len)
     }
 
-    /// `entry` past the short table's hit: out of line, as misses are rare.
+    /// `entry` once `get_short` found nothing: the long keys' map, or `make` and
+    /// insert. Out of line, as misses are rare.
     #[cold]
     #[inline(never)]
-    fn miss(&mut self, text: &str, start: usize, end: usize, make: impl FnOnce(&mut Vec<u32>) -> V) -> V {
+    pub(crate) fn miss(&mut self, text: &str, start: usize, end: usize, make: impl FnOnce(&mut Vec<u32>) -> V) -> V {
         let len = end - start;
         if len <= SHORT_MAX {
             let (lo, hi) = ShortTable::<V>::key(text.as_bytes(), start, end);

@@ -5,7 +5,8 @@
 //! batches: while the rayon pool codes one, the calling thread hands the previous
 //! one to the caller and reads the next, so the coding threads do not wait for
 //! reading and writing. Batches still reach the caller one at a time, in input
-//! order, and each answer's strings are reused from batch to batch.
+//! order, and each answer's strings are reused from batch to batch (or, with
+//! [`BatchCoder::over_rows`], the chunks of rows the answers are left in).
 //!
 //! The coding threads share a batch in small pieces ([`CODE_STEP`] answers), so
 //! they finish it at nearly the same time instead of one waiting for the other's
